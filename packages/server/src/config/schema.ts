@@ -1,0 +1,94 @@
+/**
+ * The broker's configuration: one typed schema with defaults. Names follow Pulsar's broker.conf
+ * where the concept is the same, so operators recognise them; Magnetar-only settings say so.
+ * The loader (file, environment, CLI flags) validates every value against this schema.
+ */
+
+interface FieldBase {
+  /** One line for `--help` and docs. */
+  doc: string;
+}
+export interface IntField extends FieldBase {
+  kind: 'int';
+  default: number;
+  min: number;
+  max: number;
+}
+export interface BoolField extends FieldBase {
+  kind: 'bool';
+  default: boolean;
+}
+export interface StringField extends FieldBase {
+  kind: 'string';
+  default: string;
+}
+export interface EnumField<T extends string = string> extends FieldBase {
+  kind: 'enum';
+  default: T;
+  values: readonly T[];
+}
+export type Field = IntField | BoolField | StringField | EnumField;
+
+const MiB = 1024 * 1024;
+const int = (def: number, min: number, max: number, doc: string): IntField => ({
+  kind: 'int',
+  default: def,
+  min,
+  max,
+  doc,
+});
+const bool = (def: boolean, doc: string): BoolField => ({ kind: 'bool', default: def, doc });
+const str = (def: string, doc: string): StringField => ({ kind: 'string', default: def, doc });
+
+export const configSchema = {
+  clusterName: str('standalone', 'Name of the cluster this broker belongs to.'),
+  dataDir: str('data', 'Magnetar: directory holding ledgers, cursors and metadata (standalone).'),
+  bindAddress: str('0.0.0.0', 'Address the binary protocol and HTTP listeners bind to.'),
+  advertisedAddress: str('', 'Host name advertised to clients in lookups; empty means the bind address or 127.0.0.1.'),
+  brokerServicePort: int(6650, 0, 65535, 'Binary protocol port (0 picks a free one).'),
+  webServicePort: int(8080, 0, 65535, 'HTTP port for admin REST API and /metrics (0 picks a free one).'),
+  maxMessageSize: int(5 * MiB, 1024, 128 * MiB, 'Largest message payload accepted, advertised in CONNECTED.'),
+  keepAliveIntervalSeconds: int(30, 1, 3600, 'Interval between broker PINGs; a peer silent for twice this is dropped.'),
+  connectionTimeoutMs: int(10_000, 100, 600_000, 'Magnetar: time a new connection has to complete CONNECT.'),
+  allowAutoTopicCreation: bool(true, 'Create topics on first use by a producer, consumer or lookup.'),
+  allowAutoTopicCreationType: {
+    kind: 'enum',
+    default: 'non-partitioned',
+    values: ['non-partitioned', 'partitioned'] as const,
+    doc: 'Type of auto-created topics.',
+  } as EnumField<'non-partitioned' | 'partitioned'>,
+  defaultNumPartitions: int(1, 1, 10_000, 'Partitions of auto-created partitioned topics.'),
+  journalSyncData: bool(true, 'fsync each group commit before acknowledging (SEND_RECEIPT means on disk).'),
+  journalMaxGroupWaitMSec: int(1, 0, 1000, 'Longest wait to gather appends into one group commit.'),
+  journalMaxGroupSizeBytes: int(4 * MiB, 4096, 256 * MiB, 'Magnetar: flush a group commit once it holds this many bytes.'),
+  managedLedgerMaxSizePerLedgerMbytes: int(256, 1, 65_536, 'Roll a topic ledger over at this size.'),
+  managedLedgerMaxLedgerRolloverTimeMinutes: int(240, 1, 100_000, 'Roll a topic ledger over at this age.'),
+  managedLedgerCursorPositionFlushSeconds: int(1, 0, 3600, 'How often acknowledged cursor positions are persisted (bounds redelivery after a crash).'),
+  managedLedgerCacheSizeMB: int(128, 0, 65_536, 'Entry cache for tailing consumers, shared by all topics.'),
+  dispatcherMaxReadBatchSize: int(100, 1, 10_000, 'Most entries read from storage per dispatch round.'),
+  dispatcherMaxReadSizeBytes: int(5 * MiB, 1024, 256 * MiB, 'Most bytes read from storage per dispatch round.'),
+  maxUnackedMessagesPerConsumer: int(50_000, 0, 100_000_000, 'Stop dispatching to a Shared consumer with this many unacked messages (0 = no limit).'),
+  maxPendingPublishRequestsPerConnection: int(1000, 1, 1_000_000, 'Stop reading from a connection with this many publishes awaiting storage.'),
+  maxConnections: int(0, 0, 10_000_000, 'Magnetar: refuse connections beyond this many (0 = no limit).'),
+  brokerShutdownTimeoutMs: int(30_000, 0, 600_000, 'Longest graceful shutdown before the process exits anyway.'),
+  logLevel: {
+    kind: 'enum',
+    default: 'info',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+    doc: 'Magnetar: log level (pino).',
+  } as EnumField<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'>,
+} as const satisfies Record<string, Field>;
+
+type ValueOf<F> =
+  F extends EnumField<infer T> ? T : F extends IntField ? number : F extends BoolField ? boolean : string;
+
+/** A fully resolved configuration: every field present and valid. */
+export type BrokerConfig = { -readonly [K in keyof typeof configSchema]: ValueOf<(typeof configSchema)[K]> };
+
+export type ConfigKey = keyof BrokerConfig;
+
+export function defaultConfig(): BrokerConfig {
+  const out: Record<string, unknown> = {};
+  for (const [k, f] of Object.entries(configSchema)) out[k] = f.default;
+  return out as BrokerConfig;
+}
