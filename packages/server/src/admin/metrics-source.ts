@@ -1,0 +1,45 @@
+/**
+ * What the HTTP server needs from the broker: health and a snapshot of counters, read at scrape
+ * time. The broker implements this; the admin layer never reaches into broker internals, so the
+ * metrics code can be tested with a plain object.
+ */
+
+export interface SubscriptionMetrics {
+  name: string;
+  type: string;
+  backlog: number;
+  unacked: number;
+  consumers: number;
+  msgOutCounter: number;
+  bytesOutCounter: number;
+  msgRateOut: number;
+  throughputOut: number;
+  msgRateRedeliver: number;
+  blockedOnUnacked: boolean;
+}
+
+export interface TopicMetrics {
+  name: string;
+  namespace: string;
+  producers: number;
+  consumers: number;
+  msgInCounter: number;
+  bytesInCounter: number;
+  msgOutCounter: number;
+  bytesOutCounter: number;
+  rateIn: number;
+  rateOut: number;
+  throughputIn: number;
+  throughputOut: number;
+  storageSize: number;
+  backlogSize: number;
+  msgBacklog: number;
+  subscriptions: SubscriptionMetrics[];
+}
+
+export interface BrokerMetricsSource {
+  isHealthy(): boolean;
+  topics(): Iterable<TopicMetrics>;
+  connections(): { active: number; createdTotal: number; closedTotal: number };
+  storage(): { writeLatencyMs: number[] /* samples since last scrape, may be empty */ };
+}

@@ -1,0 +1,156 @@
+/**
+ * Prometheus exposition with Pulsar's metric names (reference-metrics.md), so existing Grafana
+ * dashboards and collectors work unchanged. Values are not kept here: every scrape reads a fresh
+ * snapshot from the broker's BrokerMetricsSource, sets prom-client gauges from it and renders the
+ * registry, which also carries prom-client's default process metrics.
+ *
+ * Topic-level series are always exposed, as Pulsar does with its default
+ * `exposeTopicLevelMetricsInPrometheus=true`. Counters that Pulsar names `_total` are gauges here as
+ * in Pulsar's own output, since the broker, not this registry, owns their values.
+ */
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { bucketLatencies, WRITE_LATENCY_SUFFIXES } from './latency-buckets.js';
+import type { BrokerMetricsSource, TopicMetrics } from './metrics-source.js';
+
+const TOPIC_LABELS = ['cluster', 'namespace', 'topic'] as const;
+const SUBSCRIPTION_LABELS = ['cluster', 'namespace', 'topic', 'subscription'] as const;
+
+type TopicGaugeName = (typeof TOPIC_GAUGES)[number][0];
+/** Topic-level series: metric name, help text, value from the topic's snapshot. */
+const TOPIC_GAUGES = [
+  [
+    'pulsar_subscriptions_count',
+    'Number of subscriptions of the topic.',
+    (t: TopicMetrics) => t.subscriptions.length,
+  ],
+  ['pulsar_producers_count', 'Number of active producers of the topic.', (t: TopicMetrics) => t.producers],
+  ['pulsar_consumers_count', 'Number of active consumers of the topic.', (t: TopicMetrics) => t.consumers],
+  ['pulsar_rate_in', 'Incoming messages per second.', (t: TopicMetrics) => t.rateIn],
+  ['pulsar_rate_out', 'Outgoing messages per second.', (t: TopicMetrics) => t.rateOut],
+  ['pulsar_throughput_in', 'Incoming bytes per second.', (t: TopicMetrics) => t.throughputIn],
+  ['pulsar_throughput_out', 'Outgoing bytes per second.', (t: TopicMetrics) => t.throughputOut],
+  [
+    'pulsar_in_messages_total',
+    'Messages received since the topic was loaded.',
+    (t: TopicMetrics) => t.msgInCounter,
+  ],
+  [
+    'pulsar_in_bytes_total',
+    'Bytes received since the topic was loaded.',
+    (t: TopicMetrics) => t.bytesInCounter,
+  ],
+  [
+    'pulsar_out_messages_total',
+    'Messages dispatched since the topic was loaded.',
+    (t: TopicMetrics) => t.msgOutCounter,
+  ],
+  [
+    'pulsar_out_bytes_total',
+    'Bytes dispatched since the topic was loaded.',
+    (t: TopicMetrics) => t.bytesOutCounter,
+  ],
+  ['pulsar_storage_size', 'Bytes the topic occupies in storage.', (t: TopicMetrics) => t.storageSize],
+  ['pulsar_storage_backlog_size', 'Bytes of unacknowledged backlog.', (t: TopicMetrics) => t.backlogSize],
+  ['pulsar_msg_backlog', 'Messages in the backlog of the topic.', (t: TopicMetrics) => t.msgBacklog],
+] as const;
+
+type Sub = TopicMetrics['subscriptions'][number];
+const SUBSCRIPTION_GAUGES = [
+  ['pulsar_subscription_back_log', 'Messages in the subscription backlog.', (s: Sub) => s.backlog],
+  [
+    'pulsar_subscription_unacked_messages',
+    'Messages delivered and not yet acknowledged.',
+    (s: Sub) => s.unacked,
+  ],
+  ['pulsar_subscription_consumers_count', 'Consumers attached to the subscription.', (s: Sub) => s.consumers],
+  ['pulsar_subscription_msg_rate_out', 'Messages dispatched per second.', (s: Sub) => s.msgRateOut],
+  ['pulsar_subscription_msg_throughput_out', 'Bytes dispatched per second.', (s: Sub) => s.throughputOut],
+  [
+    'pulsar_subscription_msg_rate_redeliver',
+    'Messages redelivered per second.',
+    (s: Sub) => s.msgRateRedeliver,
+  ],
+  [
+    'pulsar_subscription_blocked_on_unacked_messages',
+    '1 when dispatch is paused because too many messages are unacknowledged.',
+    (s: Sub) => (s.blockedOnUnacked ? 1 : 0),
+  ],
+] as const;
+
+export interface BrokerMetrics {
+  registry: Registry;
+  contentType: string;
+  /** Reads the source and renders the Prometheus text exposition. */
+  render(): Promise<string>;
+}
+
+export function createBrokerMetrics(source: BrokerMetricsSource, clusterName: string): BrokerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const own: Gauge[] = [];
+  const gauge = (name: string, help: string, labelNames: readonly string[]): Gauge => {
+    const g = new Gauge({ name, help, labelNames, registers: [registry] });
+    own.push(g);
+    return g;
+  };
+
+  const topicsCount = gauge('pulsar_topics_count', 'Number of topics in the namespace.', [
+    'cluster',
+    'namespace',
+  ]);
+  const topicGauges = new Map<TopicGaugeName, Gauge>(
+    TOPIC_GAUGES.map(([n, help]) => [n, gauge(n, help, TOPIC_LABELS)]),
+  );
+  const subGauges = SUBSCRIPTION_GAUGES.map(([n, help, read]) => ({
+    g: gauge(n, help, SUBSCRIPTION_LABELS),
+    read,
+  }));
+  const connections = {
+    active: gauge('pulsar_active_connections', 'Open client connections.', ['cluster']),
+    created: gauge('pulsar_connection_created_total_count', 'Connections accepted since start.', ['cluster']),
+    closed: gauge('pulsar_connection_closed_total_count', 'Connections closed since start.', ['cluster']),
+  };
+  const latency = [
+    ...WRITE_LATENCY_SUFFIXES.map((suffix) => `pulsar_storage_write_latency_${suffix}`),
+    'pulsar_storage_write_latency_count',
+    'pulsar_storage_write_latency_sum',
+  ].map((n) =>
+    gauge(n, 'Storage write latency in ms since the previous scrape (Pulsar bucket style).', ['cluster']),
+  );
+
+  const fill = (): void => {
+    // Only our gauges are reset: a topic or subscription gone since the last scrape must vanish,
+    // while the default process metrics (GC histograms among them) accumulate across scrapes.
+    for (const g of own) g.reset();
+    const cluster = { cluster: clusterName };
+    const perNamespace = new Map<string, number>();
+    for (const t of source.topics()) {
+      perNamespace.set(t.namespace, (perNamespace.get(t.namespace) ?? 0) + 1);
+      const labels = { cluster: clusterName, namespace: t.namespace, topic: t.name };
+      for (const [name, , read] of TOPIC_GAUGES) topicGauges.get(name)!.set(labels, read(t));
+      for (const s of t.subscriptions) {
+        for (const { g, read } of subGauges) g.set({ ...labels, subscription: s.name }, read(s));
+      }
+    }
+    for (const [namespace, n] of perNamespace) topicsCount.set({ cluster: clusterName, namespace }, n);
+    const c = source.connections();
+    connections.active.set(cluster, c.active);
+    connections.created.set(cluster, c.createdTotal);
+    connections.closed.set(cluster, c.closedTotal);
+    const buckets = bucketLatencies(source.storage().writeLatencyMs);
+    [...buckets.counts, buckets.count, buckets.sumMs].forEach((v, i) => latency[i]!.set(cluster, v));
+  };
+
+  // Scrapes are serialised: filling resets shared gauges, and the latency samples are drained on
+  // read, so two interleaved scrapes could otherwise report each other's values.
+  let last: Promise<unknown> = Promise.resolve();
+  const render = (): Promise<string> => {
+    const next = last.then(() => {
+      fill();
+      return registry.metrics();
+    });
+    last = next.catch(() => undefined);
+    return next;
+  };
+  return { registry, contentType: registry.contentType, render };
+}
