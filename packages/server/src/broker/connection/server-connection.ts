@@ -1,0 +1,208 @@
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import {
+  CommandType,
+  ServerError,
+  FrameDecoder,
+  ProtocolError,
+  commandTypeName,
+  serializeCommand,
+  type BaseCommand,
+  type Frame,
+} from '@magnetar/protocol';
+import type { BrokerService } from '../broker-service.js';
+import type { Consumer } from '../subscription/consumer.js';
+import type { Producer } from '../topic/producer.js';
+import { handlers } from '../handlers/index.js';
+import { toServerError } from '../errors.js';
+import { Outbound } from './outbound.js';
+
+/** Lifecycle of a client connection. */
+export type ConnectionState =
+  /** TCP accepted; only CONNECT is allowed. */
+  | 'awaiting-connect'
+  /** Handshake done; every command allowed. */
+  | 'connected'
+  /** Closed by either side; producers and consumers removed. */
+  | 'closed';
+
+/**
+ * One client connection: decodes frames, routes each to its command handler, owns the
+ * connection's producers and consumers, and answers keep-alive. Inbound back-pressure: the socket
+ * is paused while too many publishes wait for storage.
+ */
+export class ServerConnection {
+  state: ConnectionState = 'awaiting-connect';
+  protocolVersion = 0;
+  clientVersion = '';
+  readonly producers = new Map<number, Producer>();
+  readonly consumers = new Map<number, Consumer>();
+  readonly remoteAddress: string;
+  readonly connectedSince: number;
+  readonly out: Outbound;
+  readonly log: Logger;
+  private readonly decoder: FrameDecoder;
+  private pendingPublishes = 0;
+  private pausedForPublishes = false;
+  private lastSeen: number;
+  private cancelKeepAlive: () => void = () => {};
+  private cancelConnectTimeout: () => void = () => {};
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    readonly broker: BrokerService,
+  ) {
+    this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.connectedSince = broker.clock.now();
+    this.lastSeen = this.connectedSince;
+    this.log = broker.log.child({ conn: id, remote: this.remoteAddress });
+    this.decoder = new FrameDecoder({ maxFrameSize: broker.maxFrameSize });
+    this.out = new Outbound(socket, broker.maxFrameSize * 16, () =>
+      this.close('peer does not read its socket: output buffer over limit'),
+    );
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
+    socket.on('close', () => this.onClosed());
+    this.cancelConnectTimeout = broker.scheduler.after(broker.config.connectionTimeoutMs, () => {
+      if (this.state === 'awaiting-connect') this.close('no CONNECT within connectionTimeoutMs');
+    });
+  }
+
+  /** True once the connection is closed (a method, so checks after an await are not narrowed away). */
+  isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Sends a simple command. */
+  send(cmd: BaseCommand): void {
+    if (this.state === 'closed') return;
+    this.out.write(serializeCommand(cmd));
+  }
+
+  /** Sends CommandError for a request (CommandError.request_id, error, message). */
+  sendError(requestId: number, err: unknown): void {
+    const { code, message } = toServerError(err);
+    this.send({ type: CommandType.ERROR, error: { request_id: requestId, error: code, message } });
+  }
+
+  sendSuccess(requestId: number): void {
+    this.send({ type: CommandType.SUCCESS, success: { request_id: requestId } });
+  }
+
+  /** Called by the SEND handler: tracks publishes waiting for storage and pauses reading past the limit. */
+  publishStarted(): void {
+    this.pendingPublishes++;
+    if (!this.pausedForPublishes && this.pendingPublishes >= this.broker.config.maxPendingPublishRequestsPerConnection) {
+      this.pausedForPublishes = true;
+      this.socket.pause();
+    }
+  }
+
+  publishFinished(): void {
+    this.pendingPublishes--;
+    const resumeAt = this.broker.config.maxPendingPublishRequestsPerConnection >> 1;
+    if (this.pausedForPublishes && this.pendingPublishes <= resumeAt) {
+      this.pausedForPublishes = false;
+      this.socket.resume();
+    }
+  }
+
+  /** Starts the broker-side keep-alive once the handshake is done. */
+  startKeepAlive(): void {
+    const intervalMs = this.broker.config.keepAliveIntervalSeconds * 1000;
+    this.cancelKeepAlive = this.broker.scheduler.every(intervalMs, () => {
+      if (this.broker.clock.now() - this.lastSeen > 2 * intervalMs) {
+        this.close('keep-alive: no frame from the peer for two intervals');
+        return;
+      }
+      this.send({ type: CommandType.PING, ping: {} });
+    });
+  }
+
+  /** Closes the connection with a logged reason; idempotent. */
+  close(reason: string): void {
+    if (this.state === 'closed') return;
+    this.log.info({ reason }, 'closing connection');
+    this.socket.end();
+    // A peer that ignores FIN must not keep the socket (and its consumers) alive.
+    const t = setTimeout(() => this.socket.destroy(), 1000);
+    t.unref();
+    this.onClosed();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastSeen = this.broker.clock.now();
+    try {
+      this.decoder.push(chunk);
+      for (let frame = this.decoder.next(); frame; frame = this.decoder.next()) {
+        if (this.state === 'closed') return;
+        this.dispatch(frame);
+      }
+    } catch (err) {
+      if (err instanceof ProtocolError) {
+        this.log.warn({ code: err.code, err: err.message }, 'malformed input');
+        this.close(`protocol error: ${err.code}`);
+      } else {
+        this.log.error({ err }, 'unexpected error while handling a frame');
+        this.close('internal error');
+      }
+    }
+  }
+
+  private dispatch(frame: Frame): void {
+    const cmd = frame.command;
+    if (this.state === 'awaiting-connect' && cmd.type !== CommandType.CONNECT) {
+      this.close(`${commandTypeName(cmd.type)} before CONNECT`);
+      return;
+    }
+    const handler = handlers[cmd.type];
+    if (!handler) {
+      this.unsupported(cmd);
+      return;
+    }
+    const result = handler(this, cmd, frame);
+    if (result) {
+      result.catch((err: unknown) => {
+        this.log.error({ err, command: commandTypeName(cmd.type) }, 'handler failed');
+        const requestId = findRequestId(cmd);
+        if (requestId !== undefined) this.sendError(requestId, err);
+      });
+    }
+  }
+
+  private unsupported(cmd: BaseCommand): void {
+    const name = commandTypeName(cmd.type);
+    const requestId = findRequestId(cmd);
+    this.log.warn({ command: name }, 'unsupported command');
+    if (requestId !== undefined) {
+      this.send({
+        type: CommandType.ERROR,
+        error: { request_id: requestId, error: ServerError.NotAllowedError, message: `${name} is not supported by this broker` },
+      });
+    }
+  }
+
+  private onClosed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.cancelKeepAlive();
+    this.cancelConnectTimeout();
+    for (const p of this.producers.values()) p.topic.removeProducer(p);
+    for (const c of this.consumers.values()) c.subscription.removeConsumer(c);
+    this.producers.clear();
+    this.consumers.clear();
+    this.broker.connectionClosed(this);
+  }
+}
+
+/** Finds `request_id` in whichever sub-command a BaseCommand carries, to answer failures. */
+function findRequestId(cmd: BaseCommand): number | undefined {
+  for (const [k, v] of Object.entries(cmd)) {
+    if (k === 'type' || !v || typeof v !== 'object') continue;
+    const id = (v as { request_id?: unknown }).request_id;
+    if (typeof id === 'number') return id;
+  }
+  return undefined;
+}

@@ -1,0 +1,58 @@
+// CommandProducer → CommandProducerSuccess (producer_name, last_sequence_id, schema_version), and
+// CommandCloseProducer → CommandSuccess.
+import { CommandType, ProducerAccessMode, TopicName } from '@magnetar/protocol';
+import { notAllowed, serviceNotReady } from '../errors.js';
+import { encodeSchemaVersion } from '../schema/schema-registry.js';
+import { Producer } from '../topic/producer.js';
+import type { Handler } from './types.js';
+
+export const handleProducer: Handler = async (conn, cmd) => {
+  const r = cmd.producer!;
+  const existing = conn.producers.get(r.producer_id);
+  if (existing) {
+    // A client that timed out may repeat PRODUCER for the same id: answer it again if it matches.
+    if (existing.topic.name !== TopicName.parse(r.topic).toString()) {
+      throw serviceNotReady(`producer id ${r.producer_id} is already used on this connection`);
+    }
+    conn.send({
+      type: CommandType.PRODUCER_SUCCESS,
+      producer_success: { request_id: r.request_id, producer_name: existing.name, last_sequence_id: -1 },
+    });
+    return;
+  }
+  const name = TopicName.parse(r.topic);
+  if (name.domain !== 'persistent') throw notAllowed('non-persistent topics are not supported yet');
+  const mode = r.producer_access_mode ?? ProducerAccessMode.Shared;
+  if (mode !== ProducerAccessMode.Shared && mode !== ProducerAccessMode.Exclusive) {
+    throw notAllowed(`producer access mode ${mode} is not supported yet`);
+  }
+  const topic = await conn.broker.getTopic(name, conn.broker.config.allowAutoTopicCreation);
+  let schemaVersion: Uint8Array | undefined;
+  if (r.schema) schemaVersion = encodeSchemaVersion(await conn.broker.schemas.addIfNew(topic.name, r.schema));
+  const userProvided = r.user_provided_producer_name ?? (r.producer_name !== undefined && r.producer_name !== '');
+  const producerName = r.producer_name ? r.producer_name : conn.broker.generateProducerName();
+  if (conn.isClosed()) return;
+  const p = new Producer(topic, conn, r.producer_id, producerName, mode === ProducerAccessMode.Exclusive ? 'Exclusive' : 'Shared', userProvided);
+  topic.addProducer(p);
+  conn.producers.set(r.producer_id, p);
+  conn.send({
+    type: CommandType.PRODUCER_SUCCESS,
+    producer_success: {
+      request_id: r.request_id,
+      producer_name: producerName,
+      last_sequence_id: -1,
+      schema_version: schemaVersion,
+      producer_ready: true,
+    },
+  });
+};
+
+export const handleCloseProducer: Handler = (conn, cmd) => {
+  const r = cmd.close_producer!;
+  const p = conn.producers.get(r.producer_id);
+  if (p) {
+    conn.producers.delete(r.producer_id);
+    p.topic.removeProducer(p);
+  }
+  conn.sendSuccess(r.request_id);
+};

@@ -1,0 +1,43 @@
+// CommandGetSchema → CommandGetSchemaResponse; CommandGetOrCreateSchema → CommandGetOrCreateSchemaResponse.
+import { CommandType, ServerError, TopicName } from '@magnetar/protocol';
+import { toServerError } from '../errors.js';
+import { decodeSchemaVersion, encodeSchemaVersion } from '../schema/schema-registry.js';
+import type { Handler } from './types.js';
+
+export const handleGetSchema: Handler = async (conn, cmd) => {
+  const r = cmd.getSchema!;
+  try {
+    const topic = TopicName.parse(r.topic).toString();
+    const found = await conn.broker.schemas.get(topic, decodeSchemaVersion(r.schema_version));
+    conn.send({
+      type: CommandType.GET_SCHEMA_RESPONSE,
+      getSchemaResponse: found
+        ? { request_id: r.request_id, schema: found.schema, schema_version: encodeSchemaVersion(found.version) }
+        : { request_id: r.request_id, error_code: ServerError.TopicNotFound, error_message: `No schema for ${topic}` },
+    });
+  } catch (err) {
+    const e = toServerError(err);
+    conn.send({
+      type: CommandType.GET_SCHEMA_RESPONSE,
+      getSchemaResponse: { request_id: r.request_id, error_code: e.code, error_message: e.message },
+    });
+  }
+};
+
+export const handleGetOrCreateSchema: Handler = async (conn, cmd) => {
+  const r = cmd.getOrCreateSchema!;
+  try {
+    const topic = TopicName.parse(r.topic).toString();
+    const version = await conn.broker.schemas.addIfNew(topic, r.schema);
+    conn.send({
+      type: CommandType.GET_OR_CREATE_SCHEMA_RESPONSE,
+      getOrCreateSchemaResponse: { request_id: r.request_id, schema_version: encodeSchemaVersion(version) },
+    });
+  } catch (err) {
+    const e = toServerError(err);
+    conn.send({
+      type: CommandType.GET_OR_CREATE_SCHEMA_RESPONSE,
+      getOrCreateSchemaResponse: { request_id: r.request_id, error_code: e.code, error_message: e.message },
+    });
+  }
+};

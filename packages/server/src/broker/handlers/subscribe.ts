@@ -1,0 +1,43 @@
+// CommandSubscribe → CommandSuccess (or CommandError: TopicNotFound, ConsumerBusy, InvalidTopicName, ...).
+import { InitialPosition, SubType, TopicName } from '@magnetar/protocol';
+import { notAllowed, serviceNotReady } from '../errors.js';
+import type { Handler } from './types.js';
+
+export const handleSubscribe: Handler = async (conn, cmd) => {
+  const r = cmd.subscribe!;
+  const existing = conn.consumers.get(r.consumer_id);
+  if (existing) {
+    // A repeated SUBSCRIBE for a live consumer (client retry after a timeout) succeeds again.
+    if (existing.subscription.name !== r.subscription) {
+      throw serviceNotReady(`consumer id ${r.consumer_id} is already used on this connection`);
+    }
+    conn.sendSuccess(r.request_id);
+    return;
+  }
+  const name = TopicName.parse(r.topic);
+  if (name.domain !== 'persistent') throw notAllowed('non-persistent topics are not supported yet');
+  if (!r.subscription) throw notAllowed('subscription name must not be empty');
+  const create = conn.broker.config.allowAutoTopicCreation && (r.force_topic_creation ?? true);
+  const topic = await conn.broker.getTopic(name, create);
+  if (r.schema) await conn.broker.schemas.addIfNew(topic.name, r.schema);
+  if (conn.isClosed()) return;
+  const metadata: Record<string, string> = {};
+  for (const kv of r.metadata ?? []) metadata[kv.key] = kv.value;
+  const consumer = await topic.subscribe(conn, {
+    subscription: r.subscription,
+    consumerId: r.consumer_id,
+    consumerName: r.consumer_name ?? '',
+    priorityLevel: r.priority_level ?? 0,
+    subType: r.subType ?? SubType.Exclusive,
+    metadata,
+    durable: r.durable ?? true,
+    initialPosition: r.initialPosition ?? InitialPosition.Latest,
+    startMessageId: r.start_message_id,
+  });
+  if (conn.isClosed()) {
+    consumer.subscription.removeConsumer(consumer);
+    return;
+  }
+  conn.consumers.set(r.consumer_id, consumer);
+  conn.sendSuccess(r.request_id);
+};

@@ -1,0 +1,72 @@
+import type { Cursor, ManagedLedger, Position } from '../../storage/types.js';
+import { comparePositions, positionToString } from '../../storage/position.js';
+
+/**
+ * The cursor of a non-durable subscription (readers): same contract as a durable cursor, kept only
+ * in memory and gone with the subscription. Individually acked entries after markDelete are few
+ * for readers (they ack cumulatively), so a set is enough.
+ */
+export class NonDurableCursor implements Cursor {
+  readonly properties: Readonly<Record<string, string>> = {};
+  private md: Position;
+  private readonly acked = new Map<string, Position>();
+
+  constructor(
+    readonly name: string,
+    private readonly ml: ManagedLedger,
+    markDelete: Position,
+  ) {
+    this.md = markDelete;
+  }
+
+  get markDeletePosition(): Position {
+    return this.md;
+  }
+
+  ackIndividual(positions: readonly Position[]): void {
+    for (const p of positions) if (comparePositions(p, this.md) > 0) this.acked.set(positionToString(p), p);
+    this.advance();
+  }
+
+  ackCumulative(position: Position): void {
+    if (comparePositions(position, this.md) <= 0) return;
+    this.md = position;
+    for (const [k, p] of this.acked) if (comparePositions(p, this.md) <= 0) this.acked.delete(k);
+    this.advance();
+  }
+
+  isAcked(position: Position): boolean {
+    return comparePositions(position, this.md) <= 0 || this.acked.has(positionToString(position));
+  }
+
+  ackedRanges(): ReadonlyArray<readonly [Position, Position]> {
+    return [...this.acked.values()].sort(comparePositions).map((p) => [p, p] as const);
+  }
+
+  backlog(): number {
+    const last = this.ml.lastConfirmed();
+    if (!last || comparePositions(last, this.md) <= 0) return 0;
+    return Math.max(0, this.ml.countBetween(this.md, last) - this.acked.size);
+  }
+
+  resetTo(position: Position): void {
+    this.md = { ledgerId: position.ledgerId, entryId: position.entryId - 1 };
+    this.acked.clear();
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Moves markDelete over individually acked entries that directly follow it. */
+  private advance(): void {
+    const last = this.ml.lastConfirmed();
+    while (this.acked.size > 0 && last && comparePositions(this.md, last) < 0) {
+      const next = this.ml.after(this.md);
+      const k = positionToString(next);
+      if (!this.acked.has(k)) break;
+      this.acked.delete(k);
+      this.md = next;
+    }
+  }
+}

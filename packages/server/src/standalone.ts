@@ -1,0 +1,94 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { startHttpServer } from './admin/http-server.js';
+import type { BrokerMetricsSource } from './admin/metrics-source.js';
+import { BrokerService } from './broker/broker-service.js';
+import { BrokerMetrics } from './broker/stats/broker-metrics.js';
+import type { BrokerConfig } from './config/schema.js';
+import { FileMetadataStore } from './metadata/file-metadata-store.js';
+import { DiskLedgerStore } from './storage/journal/index.js';
+import { ManagedLedgerFactoryImpl } from './storage/managed-ledger/index.js';
+import { systemClock, systemScheduler } from './util/clock.js';
+
+export interface StandaloneOptions {
+  config: BrokerConfig;
+  logger: Logger;
+}
+
+export interface Standalone {
+  brokerServiceUrl: string;
+  webServiceUrl: string;
+  port: number;
+  httpPort: number;
+  metricsSource: BrokerMetricsSource;
+  broker: BrokerService;
+  close(): Promise<void>;
+}
+
+/**
+ * One process holding a broker, embedded storage and an embedded metadata store under one data
+ * directory (DESIGN.md, "Two ways to run"). Closing it flushes cursors and ledgers; a crash
+ * instead is recovered on the next start from the journal and the metadata log.
+ */
+export async function startStandalone({ config, logger }: StandaloneOptions): Promise<Standalone> {
+  const dataDir = config.dataDir;
+  await mkdir(dataDir, { recursive: true });
+  const sync = config.journalSyncData ? 'fsync' : 'none';
+  const metadata = await FileMetadataStore.open(join(dataDir, 'metadata'), { clock: systemClock, syncPolicy: sync });
+  const ledgerStore = await DiskLedgerStore.open({
+    dir: join(dataDir, 'ledgers'),
+    syncPolicy: sync,
+    groupCommitDelayMs: config.journalMaxGroupWaitMSec,
+    groupCommitMaxBytes: config.journalMaxGroupSizeBytes,
+    logger: logger.child({ component: 'journal' }),
+  });
+  const managedLedgers = new ManagedLedgerFactoryImpl({
+    ledgerStore,
+    metadataStore: metadata,
+    clock: systemClock,
+    scheduler: systemScheduler,
+    cacheSizeBytes: config.managedLedgerCacheSizeMB * 1024 * 1024,
+  });
+  const broker = new BrokerService({
+    config,
+    log: logger,
+    clock: systemClock,
+    scheduler: systemScheduler,
+    managedLedgers,
+    metadata,
+  });
+  const port = await broker.listen(config.brokerServicePort, config.bindAddress);
+  const host = advertisedHost(config);
+  broker.brokerServiceUrl = `pulsar://${host}:${port}`;
+  const metricsSource = new BrokerMetrics(broker);
+  const http = await startHttpServer({
+    host: config.bindAddress,
+    port: config.webServicePort,
+    logger: logger.child({ component: 'http' }),
+    source: metricsSource,
+    clusterName: config.clusterName,
+    advertisedAddress: host,
+  });
+  const webServiceUrl = `http://${host}:${http.port}`;
+  logger.info({ brokerServiceUrl: broker.brokerServiceUrl, webServiceUrl, dataDir }, 'standalone started');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await http.close();
+      await broker.close();
+      await managedLedgers.close();
+      await ledgerStore.close();
+      await metadata.close();
+      logger.info('standalone stopped');
+    })());
+  return { brokerServiceUrl: broker.brokerServiceUrl, webServiceUrl, port, httpPort: http.port, metricsSource, broker, close };
+}
+
+/** The host clients should use: advertisedAddress, else the bind address, with wildcards mapped to loopback. */
+function advertisedHost(config: BrokerConfig): string {
+  if (config.advertisedAddress) return config.advertisedAddress;
+  const b = config.bindAddress;
+  return b === '0.0.0.0' || b === '::' || b === '' ? '127.0.0.1' : b;
+}
