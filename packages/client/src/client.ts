@@ -1,0 +1,90 @@
+import type { ClientContext } from './client-context.js';
+import { LookupService } from './connection/lookup.js';
+import { ConnectionPool } from './connection/pool.js';
+import { Consumer } from './consumer/consumer.js';
+import type { ConsumerConfig } from './consumer/types.js';
+import { AlreadyClosedError, InvalidConfigurationError } from './errors.js';
+import { silentLogger, type Logger } from './logger.js';
+import { Producer } from './producer/producer.js';
+import type { ProducerConfig } from './producer/types.js';
+import { Reader, type ReaderConfig } from './reader.js';
+
+export interface ClientConfig {
+  /** `pulsar://host:port` of any broker (or proxy) of the cluster. */
+  serviceUrl: string;
+  operationTimeoutSeconds?: number;
+  connectionTimeoutMs?: number;
+  keepAliveIntervalSeconds?: number;
+  log?: Logger;
+}
+
+/**
+ * Entry point of the client: owns the connection pool and lookup, and creates producers, consumers
+ * and readers. `close()` closes everything it created, then the connections.
+ */
+export class Client {
+  private readonly ctx: ClientContext;
+  private readonly pool: ConnectionPool;
+  private readonly open = new Set<{ close(): Promise<void> }>();
+  private closed = false;
+
+  constructor(config: ClientConfig) {
+    if (!config?.serviceUrl) throw new InvalidConfigurationError('serviceUrl is required');
+    const operationTimeoutMs = (config.operationTimeoutSeconds ?? 30) * 1000;
+    const log = config.log ?? silentLogger;
+    this.pool = new ConnectionPool({
+      connectionTimeoutMs: config.connectionTimeoutMs ?? 10_000,
+      operationTimeoutMs,
+      keepAliveIntervalMs: (config.keepAliveIntervalSeconds ?? 30) * 1000,
+      log,
+    });
+    const lookup = new LookupService(this.pool, config.serviceUrl);
+    let producerIds = 0;
+    let consumerIds = 0;
+    this.ctx = {
+      lookup,
+      pool: this.pool,
+      operationTimeoutMs,
+      log,
+      newProducerId: () => producerIds++,
+      newConsumerId: () => consumerIds++,
+      track: (c) => {
+        this.open.add(c);
+        return () => this.open.delete(c);
+      },
+    };
+  }
+
+  async createProducer(config: ProducerConfig): Promise<Producer> {
+    this.ensureOpen();
+    return Producer.create(this.ctx, config);
+  }
+
+  async subscribe(config: ConsumerConfig): Promise<Consumer> {
+    this.ensureOpen();
+    return Consumer.create(this.ctx, config);
+  }
+
+  async createReader(config: ReaderConfig): Promise<Reader> {
+    this.ensureOpen();
+    const reader = await Reader.create(this.ctx, config);
+    return reader;
+  }
+
+  /** Number of partitions of a topic (0 when it is not partitioned). */
+  async getPartitionCount(topic: string): Promise<number> {
+    this.ensureOpen();
+    return this.ctx.lookup.getPartitionCount(topic);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.open].map((c) => c.close()));
+    await this.pool.close();
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new AlreadyClosedError('client');
+  }
+}

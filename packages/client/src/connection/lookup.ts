@@ -1,0 +1,71 @@
+import { PulsarClientError, ServerErrorException } from '../errors.js';
+import type { ClientConnection } from './connection.js';
+import { parseServiceUrl, type BrokerAddress, type ConnectionPool } from './pool.js';
+import { CommandType } from './wire.js';
+
+/** A lookup that bounces between brokers this often is a misconfigured cluster, not progress. */
+const MAX_REDIRECTS = 20;
+const LOOKUP_CONNECT = 1;
+const LOOKUP_REDIRECT = 0;
+const PARTITIONED_METADATA_FAILED = 1;
+
+/**
+ * Topic discovery over the binary protocol: PARTITIONED_METADATA and LOOKUP (following Redirect
+ * with the `authoritative` flag the broker returned), both asked of the service URL's broker.
+ */
+export class LookupService {
+  private readonly serviceAddress: BrokerAddress;
+
+  constructor(
+    private readonly pool: ConnectionPool,
+    serviceUrl: string,
+  ) {
+    this.serviceAddress = parseServiceUrl(serviceUrl);
+  }
+
+  /** Number of partitions, 0 for a non-partitioned topic. */
+  async getPartitionCount(topic: string): Promise<number> {
+    const conn = await this.pool.get(this.serviceAddress);
+    const requestId = conn.newRequestId();
+    const res = await conn.request(
+      { type: CommandType.PARTITIONED_METADATA, partitionMetadata: { topic, request_id: requestId } },
+      requestId,
+    );
+    const r = (res.partitionMetadataResponse ?? {}) as Record<string, unknown>;
+    if (r.response === PARTITIONED_METADATA_FAILED) {
+      throw new ServerErrorException(
+        Number(r.error ?? 0),
+        String(r.message ?? 'partitioned metadata failed'),
+      );
+    }
+    return Number(r.partitions ?? 0);
+  }
+
+  /** Finds the broker that owns `topic` and returns a ready connection to it. */
+  async connectionFor(topic: string): Promise<ClientConnection> {
+    let addr = this.serviceAddress;
+    let authoritative = false;
+    for (let hop = 0; hop < MAX_REDIRECTS; hop++) {
+      const conn = await this.pool.get(addr);
+      const requestId = conn.newRequestId();
+      const res = await conn.request(
+        { type: CommandType.LOOKUP, lookupTopic: { topic, request_id: requestId, authoritative } },
+        requestId,
+      );
+      const r = (res.lookupTopicResponse ?? {}) as Record<string, unknown>;
+      if (r.response === LOOKUP_CONNECT || r.response === LOOKUP_REDIRECT) {
+        const target = r.proxy_through_service_url
+          ? this.serviceAddress
+          : parseServiceUrl(String(r.brokerServiceUrl ?? ''));
+        if (r.response === LOOKUP_CONNECT) return this.pool.get(target);
+        addr = target;
+        authoritative = r.authoritative === true;
+        continue;
+      }
+      throw new ServerErrorException(Number(r.error ?? 0), String(r.message ?? `lookup of ${topic} failed`));
+    }
+    throw new PulsarClientError('LOOKUP_ERROR', `too many lookup redirects for ${topic}`, {
+      retriable: true,
+    });
+  }
+}

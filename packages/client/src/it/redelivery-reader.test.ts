@@ -1,0 +1,121 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, defaultConfig, startStandalone, type Standalone } from '@magnetar/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, MessageId } from '../index.js';
+
+let broker: Standalone;
+let dataDir: string;
+let client: Client;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'magnetar-client-rd-'));
+  const config = {
+    ...defaultConfig(),
+    dataDir,
+    bindAddress: '127.0.0.1',
+    brokerServicePort: 0,
+    webServicePort: 0,
+    logLevel: 'warn' as const,
+  };
+  broker = await startStandalone({ config, logger: createLogger({ level: 'warn' }) });
+  client = new Client({ serviceUrl: broker.brokerServiceUrl, operationTimeoutSeconds: 10 });
+});
+
+afterAll(async () => {
+  await client?.close();
+  await broker?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+let topicSeq = 0;
+const newTopic = (name: string) => `persistent://public/default/rd-${name}-${Date.now()}-${topicSeq++}`;
+
+async function publish(topic: string, n: number, batchingEnabled = false): Promise<MessageId[]> {
+  const producer = await client.createProducer({ topic, batchingEnabled });
+  const ids = await Promise.all(
+    Array.from({ length: n }, (_, i) => producer.send({ data: Buffer.from(`m${i}`) })),
+  );
+  await producer.close();
+  return ids;
+}
+
+describe('redelivery', () => {
+  it('redelivers a negatively acknowledged message with a higher redelivery count', async () => {
+    const topic = newTopic('nack');
+    const consumer = await client.subscribe({
+      topic,
+      subscription: 'nack',
+      subscriptionType: 'Shared',
+      nAckRedeliverTimeoutMs: 100,
+    });
+    await publish(topic, 3);
+    const first = await consumer.receive(2000);
+    expect(first.getRedeliveryCount()).toBe(0);
+    consumer.negativeAcknowledge(first);
+    const rest = [await consumer.receive(2000), await consumer.receive(2000)];
+    for (const m of rest) await consumer.acknowledge(m);
+    const again = await consumer.receive(3000);
+    expect(again.getData().toString()).toBe(first.getData().toString());
+    expect(again.getMessageId().toString()).toBe(first.getMessageId().toString());
+    expect(again.getRedeliveryCount()).toBe(1);
+    await consumer.acknowledge(again);
+    await expect(consumer.receive(300)).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await consumer.close();
+  });
+
+  it('redelivers messages not acknowledged within ackTimeoutMs', async () => {
+    const topic = newTopic('acktimeout');
+    const consumer = await client.subscribe({
+      topic,
+      subscription: 'at',
+      subscriptionType: 'Shared',
+      ackTimeoutMs: 300,
+    });
+    await publish(topic, 2);
+    const a = await consumer.receive(2000);
+    const b = await consumer.receive(2000);
+    await consumer.acknowledge(a);
+    const again = await consumer.receive(3000);
+    expect(again.getData().toString()).toBe(b.getData().toString());
+    expect(again.getRedeliveryCount()).toBeGreaterThanOrEqual(1);
+    await consumer.acknowledge(again);
+    await consumer.close();
+  });
+});
+
+describe('reader', () => {
+  it('reads from earliest and reports hasNext until the end', async () => {
+    const topic = newTopic('earliest');
+    await publish(topic, 5, true);
+    const reader = await client.createReader({ topic, startMessageId: MessageId.earliest() });
+    const got: string[] = [];
+    while (await reader.hasNext()) got.push((await reader.readNext(2000)).getData().toString());
+    expect(got).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    await reader.close();
+  });
+
+  it('reads only new messages from latest', async () => {
+    const topic = newTopic('latest');
+    await publish(topic, 3);
+    const reader = await client.createReader({ topic, startMessageId: MessageId.latest() });
+    expect(await reader.hasNext()).toBe(false);
+    await publish(topic, 1);
+    expect((await reader.readNext(2000)).getData().toString()).toBe('m0');
+    expect(await reader.hasNext()).toBe(false);
+    await reader.close();
+  });
+
+  it('starts after a given message id, and seeks back to one', async () => {
+    const topic = newTopic('fromid');
+    const ids = await publish(topic, 5);
+    const reader = await client.createReader({ topic, startMessageId: ids[1] });
+    expect((await reader.readNext(2000)).getData().toString()).toBe('m2');
+    // Ids survive serialization, as applications store them.
+    const restored = MessageId.deserialize(ids[0].serialize());
+    await reader.seek(restored);
+    expect((await reader.readNext(2000)).getData().toString()).toBe('m0');
+    await reader.close();
+  });
+});

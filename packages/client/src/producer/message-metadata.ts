@@ -1,0 +1,51 @@
+import type { KeyValue, MessageMetadata, SingleMessageMetadata } from '../connection/wire.js';
+import type { ProducerMessage } from './types.js';
+
+export function toKeyValues(props: Record<string, string> | undefined): KeyValue[] | undefined {
+  if (!props) return undefined;
+  const entries = Object.entries(props);
+  return entries.length === 0 ? undefined : entries.map(([key, value]) => ({ key, value: String(value) }));
+}
+
+function orderingKeyBytes(key: string | Buffer | undefined): Uint8Array | undefined {
+  if (key === undefined) return undefined;
+  return typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+}
+
+/** Absolute delivery time from deliverAt / deliverAfter (MessageMetadata.deliver_at_time). */
+export function deliverAtTime(msg: ProducerMessage, now: number): number | undefined {
+  if (msg.deliverAt !== undefined) return msg.deliverAt;
+  if (msg.deliverAfter !== undefined) return now + msg.deliverAfter;
+  return undefined;
+}
+
+/** Per-message metadata inside a batch (SingleMessageMetadata, PulsarApi.proto). */
+export function singleMetadata(msg: ProducerMessage, sequenceId: number): SingleMessageMetadata {
+  const meta: SingleMessageMetadata = { payload_size: msg.data.length, sequence_id: sequenceId };
+  const props = toKeyValues(msg.properties);
+  if (props) meta.properties = props;
+  if (msg.partitionKey !== undefined) meta.partition_key = msg.partitionKey;
+  if (msg.eventTimestamp !== undefined) meta.event_time = msg.eventTimestamp;
+  const ok = orderingKeyBytes(msg.orderingKey);
+  if (ok) meta.ordering_key = ok;
+  return meta;
+}
+
+/** Entry metadata for a message sent on its own (not in a batch). */
+export function entryMetadata(
+  msg: ProducerMessage,
+  producerName: string,
+  sequenceId: number,
+  now: number,
+): MessageMetadata {
+  const meta: MessageMetadata = { producer_name: producerName, sequence_id: sequenceId, publish_time: now };
+  const props = toKeyValues(msg.properties);
+  if (props) meta.properties = props;
+  if (msg.partitionKey !== undefined) meta.partition_key = msg.partitionKey;
+  if (msg.eventTimestamp !== undefined) meta.event_time = msg.eventTimestamp;
+  const ok = orderingKeyBytes(msg.orderingKey);
+  if (ok) meta.ordering_key = ok;
+  const deliverAt = deliverAtTime(msg, now);
+  if (deliverAt !== undefined) meta.deliver_at_time = deliverAt;
+  return meta;
+}

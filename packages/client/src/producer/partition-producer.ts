@@ -1,0 +1,357 @@
+import type { ClientContext } from '../client-context.js';
+import type { ClientConnection, ProducerHandler } from '../connection/connection.js';
+import {
+  CommandType,
+  compressPayload,
+  encodePayloadCommand,
+  type MessageMetadata,
+} from '../connection/wire.js';
+import {
+  AlreadyClosedError,
+  ConnectionClosedError,
+  MessageTooBigError,
+  ProducerQueueIsFullError,
+  ServerErrorException,
+  TimeoutError,
+  isRetriable,
+} from '../errors.js';
+import type { MessageId } from '../message-id.js';
+import { Backoff } from '../util/backoff.js';
+import { deferred } from '../util/deferred.js';
+import { Semaphore } from '../util/semaphore.js';
+import { BatchContainer } from './batch-container.js';
+import { deliverAtTime, entryMetadata, toKeyValues } from './message-metadata.js';
+import { OpSend } from './op-send.js';
+import type { ProducerMessage, ResolvedProducerConfig, SendCallback } from './types.js';
+
+const COMPRESSION_NONE = 0;
+const TOPIC_TERMINATED = 15;
+
+/**
+ * Producer states: 'connecting' while (re)creating on a broker, 'ready' while SENDs flow,
+ * 'closing' once close() began, 'closed' when done or failed for good.
+ */
+type State = 'connecting' | 'ready' | 'closing' | 'closed';
+
+/**
+ * The producer of one topic partition. It owns the bounded pending queue (sequence ids, frames kept
+ * for resend), the batch container, and the reconnect loop that re-creates the producer under the
+ * same name and resends every pending SEND in order.
+ */
+export class PartitionProducer implements ProducerHandler {
+  state: State = 'connecting';
+  producerName: string | undefined;
+  private conn: ClientConnection | undefined;
+  private readonly pending: OpSend[] = [];
+  private readonly permits: Semaphore;
+  private readonly batch: BatchContainer;
+  private readonly backoff = new Backoff();
+  private readonly producerId: number;
+  private nextSequenceId = 0;
+  private batchTimer: NodeJS.Timeout | undefined;
+  private sendTimeoutTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ctx: ClientContext,
+    readonly topic: string,
+    readonly partition: number,
+    private readonly cfg: ResolvedProducerConfig,
+  ) {
+    this.producerId = ctx.newProducerId();
+    this.producerName = cfg.producerName;
+    this.permits = new Semaphore(cfg.maxPendingMessages);
+    this.batch = new BatchContainer(cfg.batchingMaxMessages, cfg.batchingMaxAllowedSizeInBytes);
+  }
+
+  /** Creates the producer on its broker, retrying retriable failures for up to the operation timeout. */
+  async start(): Promise<void> {
+    const deadline = Date.now() + this.ctx.operationTimeoutMs;
+    for (;;) {
+      try {
+        await this.connect(true);
+        break;
+      } catch (err) {
+        if (!isRetriable(err) || Date.now() + 100 > deadline) {
+          this.state = 'closed';
+          throw err;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(this.backoff.next(), deadline - Date.now())));
+      }
+    }
+    if (this.cfg.sendTimeoutMs > 0) {
+      this.sendTimeoutTimer = setInterval(() => this.expireTimedOut(), Math.min(this.cfg.sendTimeoutMs, 500));
+      this.sendTimeoutTimer.unref();
+    }
+  }
+
+  /** Messages admitted and not yet acknowledged by the broker (including the open batch). */
+  get pendingMessages(): number {
+    return this.permits.inUse;
+  }
+
+  /**
+   * Admits `msg` into the pending queue and resolves with its id once the broker persisted it.
+   * `wait` says whether to wait for room when the queue is full, or fail at once.
+   */
+  async send(msg: ProducerMessage, wait: boolean): Promise<MessageId> {
+    if (this.state === 'closing' || this.state === 'closed') throw new AlreadyClosedError('producer');
+    const max = this.conn?.maxMessageSize ?? Infinity;
+    if (msg.data.length > max) throw new MessageTooBigError(msg.data.length, max);
+    if (!this.permits.tryAcquire()) {
+      if (!wait) throw new ProducerQueueIsFullError();
+      await this.permits.acquire();
+      if (this.isClosing()) {
+        this.permits.release();
+        throw new AlreadyClosedError('producer');
+      }
+    }
+    const d = deferred<MessageId>();
+    const callback: SendCallback = {
+      resolve: (id) => {
+        this.permits.release();
+        d.resolve(id);
+      },
+      reject: (err) => {
+        this.permits.release();
+        d.reject(err);
+      },
+    };
+    this.enqueue(msg, callback);
+    return d.promise;
+  }
+
+  private isClosing(): boolean {
+    return this.state === 'closing' || this.state === 'closed';
+  }
+
+  private enqueue(msg: ProducerMessage, callback: SendCallback): void {
+    const sequenceId = msg.sequenceId ?? this.nextSequenceId;
+    this.nextSequenceId = Math.max(this.nextSequenceId, sequenceId + 1);
+    const delayed = msg.deliverAt !== undefined || msg.deliverAfter !== undefined;
+    if (!this.cfg.batchingEnabled || delayed) {
+      // Delayed messages go alone, as the official clients send them, so each keeps its own time.
+      this.flushBatch();
+      this.sendSingle(msg, sequenceId, callback);
+      return;
+    }
+    if (!this.batch.hasRoomFor(msg)) this.flushBatch();
+    this.batch.add(msg, sequenceId, callback);
+    if (this.batch.isFull()) this.flushBatch();
+    else if (!this.batchTimer) {
+      this.batchTimer = setTimeout(() => this.flushBatch(), this.cfg.batchingMaxPublishDelayMs);
+    }
+  }
+
+  private sendSingle(msg: ProducerMessage, sequenceId: number, callback: SendCallback): void {
+    const now = Date.now();
+    const metadata = entryMetadata(msg, this.producerName ?? '', sequenceId, now);
+    if (deliverAtTime(msg, now) === undefined) delete metadata.deliver_at_time;
+    const op = this.frameOp(metadata, msg.data, sequenceId, sequenceId, 1, [callback], false);
+    this.pushOp(op);
+  }
+
+  /** Closes the open batch into one SEND (CommandSend.num_messages = batch size). */
+  flushBatch(): void {
+    if (this.batchTimer) {
+      clearTimeout(this.batchTimer);
+      this.batchTimer = undefined;
+    }
+    if (this.batch.isEmpty()) return;
+    const b = this.batch.build(this.producerName ?? '', Date.now());
+    const op = this.frameOp(
+      b.metadata,
+      b.payload,
+      b.sequenceId,
+      b.highestSequenceId,
+      b.numMessages,
+      b.callbacks,
+      true,
+    );
+    this.pushOp(op);
+  }
+
+  private frameOp(
+    metadata: MessageMetadata,
+    payload: Buffer,
+    sequenceId: number,
+    highestSequenceId: number,
+    numMessages: number,
+    callbacks: SendCallback[],
+    batched: boolean,
+  ): OpSend {
+    let body = payload;
+    if (this.cfg.compressionType !== COMPRESSION_NONE) {
+      body = compressPayload(this.cfg.compressionType, payload);
+      metadata.compression = this.cfg.compressionType;
+      metadata.uncompressed_size = payload.length;
+    }
+    const send: Record<string, unknown> = { producer_id: this.producerId, sequence_id: sequenceId };
+    if (batched) send.num_messages = numMessages;
+    const frame = encodePayloadCommand({ type: CommandType.SEND, send }, metadata, body);
+    return new OpSend(sequenceId, highestSequenceId, numMessages, frame, callbacks, Date.now(), batched);
+  }
+
+  private pushOp(op: OpSend): void {
+    const max = this.conn?.maxMessageSize;
+    if (max !== undefined && op.frame.length > max + 10 * 1024) {
+      op.fail(new MessageTooBigError(op.frame.length, max));
+      return;
+    }
+    this.pending.push(op);
+    if (this.state === 'ready') this.conn?.write(op.frame);
+  }
+
+  /** Flushes the open batch and waits until every message sent so far is acknowledged or failed. */
+  async flush(): Promise<void> {
+    this.flushBatch();
+    await Promise.all(this.pending.map((op) => op.settled));
+  }
+
+  // CommandSendReceipt: receipts arrive in SEND order, so each one must match the head of the queue.
+  onSendReceipt(r: Record<string, unknown>): void {
+    const sequenceId = Number(r.sequence_id);
+    const head = this.pending[0];
+    if (!head || sequenceId < head.sequenceId) return; // a receipt for an op that already timed out
+    if (sequenceId > head.sequenceId) {
+      this.ctx.log('warn', `${this.topic}: receipt ${sequenceId} out of order (expected ${head.sequenceId})`);
+      this.conn?.close(); // reconnecting resends everything still pending, in order
+      return;
+    }
+    this.pending.shift();
+    const id = (r.message_id ?? {}) as { ledgerId?: number; entryId?: number };
+    head.complete(Number(id.ledgerId ?? -1), Number(id.entryId ?? -1), this.partition);
+  }
+
+  // CommandSendError: TopicTerminated is final; anything else resyncs through a reconnect.
+  onSendError(e: Record<string, unknown>): void {
+    const err = new ServerErrorException(Number(e.error ?? 0), String(e.message ?? 'send failed'));
+    if (Number(e.error) === TOPIC_TERMINATED) {
+      this.failPending(err);
+      return;
+    }
+    this.ctx.log('warn', `${this.topic}: ${err.message}; reconnecting`);
+    this.conn?.close();
+  }
+
+  onClosedByBroker(): void {
+    this.ctx.log('info', `${this.topic}: producer closed by broker; reconnecting`);
+    this.scheduleReconnect();
+  }
+
+  onConnectionClosed(): void {
+    this.scheduleReconnect();
+  }
+
+  /** Sends PRODUCER on the topic's broker and, once it succeeds, resends the pending queue. */
+  private async connect(initial: boolean): Promise<void> {
+    const conn = await this.ctx.lookup.connectionFor(this.topic);
+    const requestId = conn.newRequestId();
+    const producer: Record<string, unknown> = {
+      topic: this.topic,
+      producer_id: this.producerId,
+      request_id: requestId,
+      user_provided_producer_name: this.cfg.producerName !== undefined,
+      producer_access_mode: this.cfg.accessMode,
+    };
+    if (this.producerName !== undefined) producer.producer_name = this.producerName;
+    const metadata = toKeyValues(this.cfg.properties);
+    if (metadata) producer.metadata = metadata;
+    conn.producers.set(this.producerId, this);
+    let res;
+    try {
+      res = await conn.request({ type: CommandType.PRODUCER, producer }, requestId);
+    } catch (err) {
+      conn.producers.delete(this.producerId);
+      // Without an answer the broker may still create it; CLOSE_PRODUCER clears that first.
+      if (err instanceof TimeoutError) this.sendCloseProducer(conn);
+      throw err;
+    }
+    if (this.state === 'closing' || this.state === 'closed') {
+      this.sendCloseProducer(conn);
+      conn.producers.delete(this.producerId);
+      return;
+    }
+    const ok = (res.producer_success ?? {}) as Record<string, unknown>;
+    this.producerName = String(ok.producer_name ?? this.producerName ?? '');
+    const last = Number(ok.last_sequence_id ?? -1);
+    if (initial && last >= 0) this.nextSequenceId = Math.max(this.nextSequenceId, last + 1);
+    this.conn = conn;
+    this.state = 'ready';
+    this.backoff.reset();
+    for (const op of this.pending) conn.write(op.frame);
+  }
+
+  private scheduleReconnect(): void {
+    if (this.state === 'closing' || this.state === 'closed' || this.reconnectTimer) return;
+    this.state = 'connecting';
+    this.conn?.producers.delete(this.producerId);
+    this.conn = undefined;
+    const delay = this.backoff.next();
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.connect(false).catch((err: unknown) => {
+        if (this.state === 'closing' || this.state === 'closed') return;
+        if (isRetriable(err)) {
+          this.ctx.log('debug', `${this.topic}: reconnect failed (${String(err)}); retrying`);
+          this.scheduleReconnect();
+          return;
+        }
+        this.ctx.log('error', `${this.topic}: producer failed for good: ${String(err)}`);
+        this.failPending(err);
+        this.state = 'closed';
+      });
+    }, delay);
+  }
+
+  /** Fails the ops whose send timeout passed; later ops may still complete. */
+  private expireTimedOut(): void {
+    const cutoff = Date.now() - this.cfg.sendTimeoutMs;
+    while (this.pending.length > 0 && this.pending[0].createdAt <= cutoff) {
+      const op = this.pending.shift()!;
+      op.fail(
+        new TimeoutError(`message ${op.sequenceId} not acknowledged within ${this.cfg.sendTimeoutMs} ms`),
+      );
+    }
+  }
+
+  private failPending(err: unknown): void {
+    this.batch.failAll(err);
+    for (const op of this.pending.splice(0)) op.fail(err);
+  }
+
+  private sendCloseProducer(conn: ClientConnection): void {
+    conn.send({
+      type: CommandType.CLOSE_PRODUCER,
+      close_producer: { producer_id: this.producerId, request_id: conn.newRequestId() },
+    });
+  }
+
+  /** Flushes, waits for outstanding receipts (bounded by the send timeout), then closes on the broker. */
+  async close(): Promise<void> {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.flushBatch();
+    const wasReady = this.state === 'ready';
+    this.state = 'closing';
+    this.permits.rejectAll(new AlreadyClosedError('producer'));
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (wasReady && this.pending.length > 0) await Promise.all(this.pending.map((op) => op.settled));
+    if (this.sendTimeoutTimer) clearInterval(this.sendTimeoutTimer);
+    const conn = this.conn;
+    if (conn && conn.state === 'ready') {
+      const requestId = conn.newRequestId();
+      await conn
+        .request(
+          {
+            type: CommandType.CLOSE_PRODUCER,
+            close_producer: { producer_id: this.producerId, request_id: requestId },
+          },
+          requestId,
+        )
+        .catch(() => undefined);
+      conn.producers.delete(this.producerId);
+    }
+    this.failPending(new ConnectionClosedError('producer closed'));
+    this.state = 'closed';
+  }
+}
