@@ -135,10 +135,10 @@ export class CursorImpl implements Cursor {
   resetTo(position: Position): void {
     if (this.state !== 'open') return;
     // Point at the entry before, as Pulsar does, so markDelete always names a real entry when one exists.
-    this.markDelete = this.log.before(position) ?? {
-      ledgerId: position.ledgerId,
-      entryId: position.entryId - 1,
-    };
+    // With nothing before it (the target was trimmed, or is the first entry), stop just before the
+    // first entry that still exists, so trimmed entries stay consumed.
+    const first = this.log.after({ ledgerId: position.ledgerId, entryId: position.entryId - 1 });
+    this.markDelete = this.log.before(position) ?? { ledgerId: first.ledgerId, entryId: first.entryId - 1 };
     this.acked.clear();
     this.touch();
   }
