@@ -27,7 +27,11 @@ async function createProducer(c: RawClient, topic: string, producerId = 1, reque
 
 async function publish(c: RawClient, producerId: number, n: number, first = 0) {
   for (let i = first; i < first + n; i++) {
-    c.sendPayload({ type: CommandType.SEND, send: { producer_id: producerId, sequence_id: i } }, meta(i), Buffer.from(`m-${i}`));
+    c.sendPayload(
+      { type: CommandType.SEND, send: { producer_id: producerId, sequence_id: i } },
+      meta(i),
+      Buffer.from(`m-${i}`),
+    );
   }
   const receipts = [];
   for (let i = first; i < first + n; i++) {
@@ -81,15 +85,27 @@ describe('produce and consume', () => {
     expect(receipts.map((r) => r.sequence_id)).toEqual([...Array(200).keys()]);
     c.send({
       type: CommandType.SUBSCRIBE,
-      subscribe: { topic, subscription: 's', subType: SubType.Exclusive, consumer_id: 1, request_id: 2, initialPosition: InitialPosition.Earliest },
+      subscribe: {
+        topic,
+        subscription: 's',
+        subType: SubType.Exclusive,
+        consumer_id: 1,
+        request_id: 2,
+        initialPosition: InitialPosition.Earliest,
+      },
     });
     expect((await c.response(2)).command.type).toBe(CommandType.SUCCESS);
     c.send({ type: CommandType.FLOW, flow: { consumer_id: 1, messagePermits: 1000 } });
     const msgs = await c.messages(1, 200);
-    expect(msgs.map((m) => m.payload!.payload.toString())).toEqual([...Array(200).keys()].map((i) => `m-${i}`));
+    expect(msgs.map((m) => m.payload!.payload.toString())).toEqual(
+      [...Array(200).keys()].map((i) => `m-${i}`),
+    );
     expect(msgs.map((m) => m.payload!.metadata.sequence_id)).toEqual([...Array(200).keys()]);
     const last = msgs[199].command.message!.message_id;
-    c.send({ type: CommandType.ACK, ack: { consumer_id: 1, ack_type: 1, message_id: [last], request_id: 3 } });
+    c.send({
+      type: CommandType.ACK,
+      ack: { consumer_id: 1, ack_type: 1, message_id: [last], request_id: 3 },
+    });
     const ar = await c.response(3);
     expect(ar.command.type).toBe(CommandType.ACK_RESPONSE);
     expect(ar.command.ackResponse!.error).toBeUndefined();
@@ -103,7 +119,14 @@ describe('produce and consume', () => {
     await publish(c, 1, 10);
     c.send({
       type: CommandType.SUBSCRIBE,
-      subscribe: { topic, subscription: 's', subType: SubType.Exclusive, consumer_id: 1, request_id: 2, initialPosition: InitialPosition.Earliest },
+      subscribe: {
+        topic,
+        subscription: 's',
+        subType: SubType.Exclusive,
+        consumer_id: 1,
+        request_id: 2,
+        initialPosition: InitialPosition.Earliest,
+      },
     });
     await c.response(2);
     c.send({ type: CommandType.FLOW, flow: { consumer_id: 1, messagePermits: 3 } });
@@ -112,7 +135,9 @@ describe('produce and consume', () => {
     expect(c.frames.filter((f) => f.command.type === CommandType.MESSAGE)).toHaveLength(0);
     c.send({ type: CommandType.FLOW, flow: { consumer_id: 1, messagePermits: 7 } });
     const rest = await c.messages(1, 7);
-    expect(rest.map((m) => m.payload!.payload.toString())).toEqual([3, 4, 5, 6, 7, 8, 9].map((i) => `m-${i}`));
+    expect(rest.map((m) => m.payload!.payload.toString())).toEqual(
+      [3, 4, 5, 6, 7, 8, 9].map((i) => `m-${i}`),
+    );
     c.close();
   });
 
@@ -122,10 +147,20 @@ describe('produce and consume', () => {
     await createProducer(p, topic);
     const a = await RawClient.connected(broker.port);
     const b = await RawClient.connected(broker.port);
-    for (const [c, id] of [[a, 1], [b, 2]] as const) {
+    for (const [c, id] of [
+      [a, 1],
+      [b, 2],
+    ] as const) {
       c.send({
         type: CommandType.SUBSCRIBE,
-        subscribe: { topic, subscription: 'sh', subType: SubType.Shared, consumer_id: id, request_id: 10, consumer_name: `c${id}` },
+        subscribe: {
+          topic,
+          subscription: 'sh',
+          subType: SubType.Shared,
+          consumer_id: id,
+          request_id: 10,
+          consumer_name: `c${id}`,
+        },
       });
       await c.response(10);
       c.send({ type: CommandType.FLOW, flow: { consumer_id: id, messagePermits: 100 } });
@@ -145,7 +180,10 @@ describe('produce and consume', () => {
     const a = await RawClient.connected(broker.port);
     const b = await RawClient.connected(broker.port);
     const sub = (c: RawClient, rid: number) =>
-      c.send({ type: CommandType.SUBSCRIBE, subscribe: { topic, subscription: 's', subType: SubType.Exclusive, consumer_id: 1, request_id: rid } });
+      c.send({
+        type: CommandType.SUBSCRIBE,
+        subscribe: { topic, subscription: 's', subType: SubType.Exclusive, consumer_id: 1, request_id: rid },
+      });
     sub(a, 1);
     expect((await a.response(1)).command.type).toBe(CommandType.SUCCESS);
     sub(b, 2);
@@ -162,13 +200,23 @@ describe('produce and consume', () => {
     await publish(c, 1, 3);
     c.send({
       type: CommandType.SUBSCRIBE,
-      subscribe: { topic, subscription: 's', subType: SubType.Shared, consumer_id: 1, request_id: 2, initialPosition: InitialPosition.Earliest },
+      subscribe: {
+        topic,
+        subscription: 's',
+        subType: SubType.Shared,
+        consumer_id: 1,
+        request_id: 2,
+        initialPosition: InitialPosition.Earliest,
+      },
     });
     await c.response(2);
     c.send({ type: CommandType.FLOW, flow: { consumer_id: 1, messagePermits: 10 } });
     const first = await c.messages(1, 3);
     const id = first[1].command.message!.message_id;
-    c.send({ type: CommandType.REDELIVER_UNACKNOWLEDGED_MESSAGES, redeliverUnacknowledgedMessages: { consumer_id: 1, message_ids: [id] } });
+    c.send({
+      type: CommandType.REDELIVER_UNACKNOWLEDGED_MESSAGES,
+      redeliverUnacknowledgedMessages: { consumer_id: 1, message_ids: [id] },
+    });
     const [again] = await c.messages(1, 1);
     expect(again.command.message!.message_id).toMatchObject({ ledgerId: id.ledgerId, entryId: id.entryId });
     expect(again.command.message!.redelivery_count).toBe(1);
@@ -181,7 +229,17 @@ describe('produce and consume', () => {
     const c = await RawClient.connected(broker.port);
     await createProducer(c, topic);
     const receipts = await publish(c, 1, 5);
-    c.send({ type: CommandType.SUBSCRIBE, subscribe: { topic, subscription: 'r', subType: SubType.Exclusive, consumer_id: 1, request_id: 2, durable: false } });
+    c.send({
+      type: CommandType.SUBSCRIBE,
+      subscribe: {
+        topic,
+        subscription: 'r',
+        subType: SubType.Exclusive,
+        consumer_id: 1,
+        request_id: 2,
+        durable: false,
+      },
+    });
     await c.response(2);
     c.send({ type: CommandType.GET_LAST_MESSAGE_ID, getLastMessageId: { consumer_id: 1, request_id: 3 } });
     const r = (await c.response(3)).command.getLastMessageIdResponse!;
@@ -195,7 +253,11 @@ describe('bad input', () => {
     const c = await RawClient.connected(broker.port);
     await createProducer(c, 'persistent://public/default/crc');
     const { serializePayloadCommand } = await import('@magnetar/protocol');
-    const frame = serializePayloadCommand({ type: CommandType.SEND, send: { producer_id: 1, sequence_id: 0 } }, meta(0), Buffer.from('x'));
+    const frame = serializePayloadCommand(
+      { type: CommandType.SEND, send: { producer_id: 1, sequence_id: 0 } },
+      meta(0),
+      Buffer.from('x'),
+    );
     frame[frame.length - 1] ^= 0xff; // corrupt the payload after the checksum was computed
     c.writeRaw(frame);
     const f = await c.next((x) => x.command.type === CommandType.SEND_ERROR);
@@ -234,7 +296,10 @@ describe('bad input', () => {
 
   it('answers an unknown topic name with InvalidTopicName', async () => {
     const c = await RawClient.connected(broker.port);
-    c.send({ type: CommandType.PRODUCER, producer: { topic: 'persistent://bad', producer_id: 1, request_id: 5 } });
+    c.send({
+      type: CommandType.PRODUCER,
+      producer: { topic: 'persistent://bad', producer_id: 1, request_id: 5 },
+    });
     const f = await c.response(5);
     expect(f.command.type).toBe(CommandType.ERROR);
     expect(f.command.error!.error).toBe(ServerError.InvalidTopicName);
@@ -243,7 +308,11 @@ describe('bad input', () => {
 
   it('closes the connection on SEND for a producer that does not exist', async () => {
     const c = await RawClient.connected(broker.port);
-    c.sendPayload({ type: CommandType.SEND, send: { producer_id: 99, sequence_id: 0 } }, meta(0), Buffer.from('x'));
+    c.sendPayload(
+      { type: CommandType.SEND, send: { producer_id: 99, sequence_id: 0 } },
+      meta(0),
+      Buffer.from('x'),
+    );
     await c.whenClosed();
   });
 });

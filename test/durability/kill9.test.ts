@@ -31,7 +31,14 @@ async function subscribe(port: number) {
   const c = await RawClient.connected(port);
   c.send({
     type: CommandType.SUBSCRIBE,
-    subscribe: { topic, subscription: 'dur', subType: SubType.Exclusive, consumer_id: 1, request_id: 1, initialPosition: InitialPosition.Earliest },
+    subscribe: {
+      topic,
+      subscription: 'dur',
+      subType: SubType.Exclusive,
+      consumer_id: 1,
+      request_id: 1,
+      initialPosition: InitialPosition.Earliest,
+    },
   });
   expect((await c.response(1)).command.type).toBe(CommandType.SUCCESS);
   c.send({ type: CommandType.FLOW, flow: { consumer_id: 1, messagePermits: 100_000 } });
@@ -48,7 +55,10 @@ describe('durability across SIGKILL', () => {
     const c = await subscribe(first.port);
     const msgs = await c.messages(1, N / 2, 10_000);
     const lastAcked = msgs[N / 2 - 1].command.message!.message_id;
-    c.send({ type: CommandType.ACK, ack: { consumer_id: 1, ack_type: 1, message_id: [lastAcked], request_id: 9 } });
+    c.send({
+      type: CommandType.ACK,
+      ack: { consumer_id: 1, ack_type: 1, message_id: [lastAcked], request_id: 9 },
+    });
     await c.response(9);
     await new Promise((r) => setTimeout(r, 2500));
     await first.stop('SIGKILL');
@@ -67,12 +77,22 @@ describe('durability across SIGKILL', () => {
     const r = await RawClient.connected(second.port);
     r.send({
       type: CommandType.SUBSCRIBE,
-      subscribe: { topic, subscription: 'reader-all', subType: SubType.Exclusive, consumer_id: 2, request_id: 2, durable: false, initialPosition: InitialPosition.Earliest },
+      subscribe: {
+        topic,
+        subscription: 'reader-all',
+        subType: SubType.Exclusive,
+        consumer_id: 2,
+        request_id: 2,
+        durable: false,
+        initialPosition: InitialPosition.Earliest,
+      },
     });
     await r.response(2);
     r.send({ type: CommandType.FLOW, flow: { consumer_id: 2, messagePermits: 100_000 } });
     const all = await r.messages(2, N, 10_000);
-    expect(all.map((m) => m.payload!.payload.toString())).toEqual(Array.from({ length: N }, (_, i) => `msg-${i}`));
+    expect(all.map((m) => m.payload!.payload.toString())).toEqual(
+      Array.from({ length: N }, (_, i) => `msg-${i}`),
+    );
     r.close();
   }, 60_000);
 });

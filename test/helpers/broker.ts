@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, defaultConfig, startStandalone, type BrokerConfig, type Standalone } from '@magnetar/server';
+import {
+  createLogger,
+  defaultConfig,
+  startStandalone,
+  type BrokerConfig,
+  type Standalone,
+} from '@magnetar/server';
 
 export interface TestBroker extends Standalone {
   dataDir: string;
@@ -10,7 +16,10 @@ export interface TestBroker extends Standalone {
 }
 
 /** Starts an in-process standalone broker on ephemeral loopback ports with a fresh data directory. */
-export async function startTestBroker(overrides: Partial<BrokerConfig> = {}, dataDir?: string): Promise<TestBroker> {
+export async function startTestBroker(
+  overrides: Partial<BrokerConfig> = {},
+  dataDir?: string,
+): Promise<TestBroker> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'magnetar-test-')));
   const config: BrokerConfig = {
     ...defaultConfig(),
@@ -21,7 +30,10 @@ export async function startTestBroker(overrides: Partial<BrokerConfig> = {}, dat
     logLevel: 'warn',
     ...overrides,
   };
-  const s = await startStandalone({ config, logger: createLogger({ level: process.env.MAGNETAR_TEST_LOG ?? 'silent' }) });
+  const s = await startStandalone({
+    config,
+    logger: createLogger({ level: process.env.MAGNETAR_TEST_LOG ?? 'silent' }),
+  });
   return {
     ...s,
     dataDir: dir,

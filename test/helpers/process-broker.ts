@@ -21,11 +21,27 @@ export interface BrokerProcess {
  * Starts `magnetar standalone` as a real child process (the compiled CLI, as users run it) on
  * ephemeral loopback ports, and resolves once it prints its ready line.
  */
-export async function startBrokerProcess(opts: { dataDir?: string; args?: string[] } = {}): Promise<BrokerProcess> {
+export async function startBrokerProcess(
+  opts: { dataDir?: string; args?: string[] } = {},
+): Promise<BrokerProcess> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'magnetar-proc-')));
   const child = spawn(
     process.execPath,
-    [BIN, 'standalone', '--data-dir', dataDir, '--port', '0', '--http-port', '0', '--bind-address', '127.0.0.1', '--log-level', 'warn', ...(opts.args ?? [])],
+    [
+      BIN,
+      'standalone',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--http-port',
+      '0',
+      '--bind-address',
+      '127.0.0.1',
+      '--log-level',
+      'warn',
+      ...(opts.args ?? []),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -44,7 +44,10 @@ export class RawClient {
   /** Opens a connection and completes the handshake. */
   static async connected(port: number, protocolVersion = 20): Promise<RawClient> {
     const c = await RawClient.open(port);
-    c.send({ type: CommandType.CONNECT, connect: { client_version: 'raw-test', protocol_version: protocolVersion } });
+    c.send({
+      type: CommandType.CONNECT,
+      connect: { client_version: 'raw-test', protocol_version: protocolVersion },
+    });
     await c.next((f) => f.command.type === CommandType.CONNECTED);
     return c;
   }
@@ -81,7 +84,13 @@ export class RawClient {
   response(requestId: number, timeoutMs?: number): Promise<Frame> {
     return this.next((f) => {
       for (const [k, v] of Object.entries(f.command)) {
-        if (k !== 'type' && v && typeof v === 'object' && (v as { request_id?: number }).request_id === requestId) return true;
+        if (
+          k !== 'type' &&
+          v &&
+          typeof v === 'object' &&
+          (v as { request_id?: number }).request_id === requestId
+        )
+          return true;
       }
       return false;
     }, timeoutMs);
@@ -92,7 +101,10 @@ export class RawClient {
     const out: Frame[] = [];
     for (let i = 0; i < n; i++) {
       out.push(
-        await this.next((f) => f.command.type === CommandType.MESSAGE && f.command.message?.consumer_id === consumerId, timeoutMs),
+        await this.next(
+          (f) => f.command.type === CommandType.MESSAGE && f.command.message?.consumer_id === consumerId,
+          timeoutMs,
+        ),
       );
     }
     return out;

@@ -62,12 +62,25 @@ function collect(consumer: FlexConsumer, n: number, ack = true): Promise<FlexMes
 describe('pulsar-flex against Magnetar', () => {
   it('produces single messages and batches that an Exclusive consumer receives in order', async () => {
     const topic = 'persistent://public/default/flex-exclusive';
-    const consumer = new Consumer({ ...common(), topic, subscription: 'flex-sub', subType: Consumer.SUB_TYPES.EXCLUSIVE, consumerName: 'flex-c', receiveQueueSize: 100 });
+    const consumer = new Consumer({
+      ...common(),
+      topic,
+      subscription: 'flex-sub',
+      subType: Consumer.SUB_TYPES.EXCLUSIVE,
+      consumerName: 'flex-c',
+      receiveQueueSize: 100,
+    });
     await consumer.subscribe();
     const producer = new Producer({ ...common(), topic, producerAccessMode: 0 });
     await producer.create();
-    for (let i = 0; i < 5; i++) await producer.sendMessage({ payload: `single-${i}`, properties: { idx: String(i) } });
-    await producer.sendBatch({ messages: Array.from({ length: 5 }, (_, i) => ({ payload: `batch-${i}`, properties: { b: String(i) } })) });
+    for (let i = 0; i < 5; i++)
+      await producer.sendMessage({ payload: `single-${i}`, properties: { idx: String(i) } });
+    await producer.sendBatch({
+      messages: Array.from({ length: 5 }, (_, i) => ({
+        payload: `batch-${i}`,
+        properties: { b: String(i) },
+      })),
+    });
     const got = await collect(consumer, 10);
     expect(got.map((m) => m.message.toString())).toEqual([
       ...Array.from({ length: 5 }, (_, i) => `single-${i}`),
@@ -82,7 +95,14 @@ describe('pulsar-flex against Magnetar', () => {
   it('shares a Shared subscription between two pulsar-flex consumers', async () => {
     const topic = 'persistent://public/default/flex-shared';
     const mk = (name: string) =>
-      new Consumer({ ...common(), topic, subscription: 'flex-shared-sub', subType: Consumer.SUB_TYPES.SHARED, consumerName: name, receiveQueueSize: 10 });
+      new Consumer({
+        ...common(),
+        topic,
+        subscription: 'flex-shared-sub',
+        subType: Consumer.SUB_TYPES.SHARED,
+        consumerName: name,
+        receiveQueueSize: 10,
+      });
     const a = mk('a');
     const b = mk('b');
     await a.subscribe();
@@ -113,7 +133,14 @@ describe('pulsar-flex against Magnetar', () => {
 
   it('redelivers a negatively acknowledged message with a higher redelivery count', async () => {
     const topic = 'persistent://public/default/flex-nack';
-    const consumer = new Consumer({ ...common(), topic, subscription: 'flex-nack-sub', subType: Consumer.SUB_TYPES.SHARED, consumerName: 'n', receiveQueueSize: 10 });
+    const consumer = new Consumer({
+      ...common(),
+      topic,
+      subscription: 'flex-nack-sub',
+      subType: Consumer.SUB_TYPES.SHARED,
+      consumerName: 'n',
+      receiveQueueSize: 10,
+    });
     await consumer.subscribe();
     const producer = new Producer({ ...common(), topic, producerAccessMode: 0 });
     await producer.create();

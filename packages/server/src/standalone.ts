@@ -35,7 +35,10 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
   const dataDir = config.dataDir;
   await mkdir(dataDir, { recursive: true });
   const sync = config.journalSyncData ? 'fsync' : 'none';
-  const metadata = await FileMetadataStore.open(join(dataDir, 'metadata'), { clock: systemClock, syncPolicy: sync });
+  const metadata = await FileMetadataStore.open(join(dataDir, 'metadata'), {
+    clock: systemClock,
+    syncPolicy: sync,
+  });
   const ledgerStore = await DiskLedgerStore.open({
     dir: join(dataDir, 'ledgers'),
     syncPolicy: sync,
@@ -83,7 +86,15 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
       await metadata.close();
       logger.info('standalone stopped');
     })());
-  return { brokerServiceUrl: broker.brokerServiceUrl, webServiceUrl, port, httpPort: http.port, metricsSource, broker, close };
+  return {
+    brokerServiceUrl: broker.brokerServiceUrl,
+    webServiceUrl,
+    port,
+    httpPort: http.port,
+    metricsSource,
+    broker,
+    close,
+  };
 }
 
 /** The host clients should use: advertisedAddress, else the bind address, with wildcards mapped to loopback. */

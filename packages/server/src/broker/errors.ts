@@ -29,7 +29,12 @@ export const serviceNotReady = (why: string) => new BrokerError(ServerError.Serv
 /** Maps any failure to the code and message sent to the client; unexpected errors become UnknownError. */
 export function toServerError(err: unknown): { code: number; message: string } {
   if (err instanceof BrokerError) return { code: err.serverError, message: err.message };
-  if (err && typeof err === 'object' && 'code' in err && (err as { code: unknown }).code === 'INVALID_TOPIC_NAME') {
+  if (
+    err &&
+    typeof err === 'object' &&
+    'code' in err &&
+    (err as { code: unknown }).code === 'INVALID_TOPIC_NAME'
+  ) {
     return { code: ServerError.InvalidTopicName, message: String((err as { message?: unknown }).message) };
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -94,7 +94,10 @@ export class ServerConnection {
   /** Called by the SEND handler: tracks publishes waiting for storage and pauses reading past the limit. */
   publishStarted(): void {
     this.pendingPublishes++;
-    if (!this.pausedForPublishes && this.pendingPublishes >= this.broker.config.maxPendingPublishRequestsPerConnection) {
+    if (
+      !this.pausedForPublishes &&
+      this.pendingPublishes >= this.broker.config.maxPendingPublishRequestsPerConnection
+    ) {
       this.pausedForPublishes = true;
       this.socket.pause();
     }
@@ -179,7 +182,11 @@ export class ServerConnection {
     if (requestId !== undefined) {
       this.send({
         type: CommandType.ERROR,
-        error: { request_id: requestId, error: ServerError.NotAllowedError, message: `${name} is not supported by this broker` },
+        error: {
+          request_id: requestId,
+          error: ServerError.NotAllowedError,
+          message: `${name} is not supported by this broker`,
+        },
       });
     }
   }

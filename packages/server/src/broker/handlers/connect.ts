@@ -23,7 +23,12 @@ export const handleConnect: Handler = (conn, cmd) => {
       server_version: SERVER_VERSION,
       protocol_version: conn.protocolVersion,
       max_message_size: conn.broker.config.maxMessageSize,
-      feature_flags: { supports_auth_refresh: false, supports_broker_entry_metadata: false, supports_partial_producer: false, supports_topic_watchers: false },
+      feature_flags: {
+        supports_auth_refresh: false,
+        supports_broker_entry_metadata: false,
+        supports_partial_producer: false,
+        supports_topic_watchers: false,
+      },
     },
   });
   conn.startKeepAlive();

@@ -22,7 +22,11 @@ export const handleGetLastMessageId: Handler = async (conn, cmd) => {
     type: CommandType.GET_LAST_MESSAGE_ID_RESPONSE,
     getLastMessageIdResponse: {
       request_id: r.request_id,
-      last_message_id: { ledgerId: last.ledgerId, entryId: last.entryId, ...(batchIndex >= 0 ? { batch_index: batchIndex } : {}) },
+      last_message_id: {
+        ledgerId: last.ledgerId,
+        entryId: last.entryId,
+        ...(batchIndex >= 0 ? { batch_index: batchIndex } : {}),
+      },
       consumer_mark_delete_position: { ledgerId: md.ledgerId, entryId: md.entryId },
     },
   });

@@ -19,7 +19,12 @@ export const handlePartitionedMetadata: Handler = (conn, cmd) => {
     const e = toServerError(err);
     conn.send({
       type: CommandType.PARTITIONED_METADATA_RESPONSE,
-      partitionMetadataResponse: { request_id: r.request_id, response: RESPONSE_FAILED, error: e.code, message: e.message },
+      partitionMetadataResponse: {
+        request_id: r.request_id,
+        response: RESPONSE_FAILED,
+        error: e.code,
+        message: e.message,
+      },
     });
   }
 };

@@ -29,10 +29,18 @@ export const handleProducer: Handler = async (conn, cmd) => {
   const topic = await conn.broker.getTopic(name, conn.broker.config.allowAutoTopicCreation);
   let schemaVersion: Uint8Array | undefined;
   if (r.schema) schemaVersion = encodeSchemaVersion(await conn.broker.schemas.addIfNew(topic.name, r.schema));
-  const userProvided = r.user_provided_producer_name ?? (r.producer_name !== undefined && r.producer_name !== '');
+  const userProvided =
+    r.user_provided_producer_name ?? (r.producer_name !== undefined && r.producer_name !== '');
   const producerName = r.producer_name ? r.producer_name : conn.broker.generateProducerName();
   if (conn.isClosed()) return;
-  const p = new Producer(topic, conn, r.producer_id, producerName, mode === ProducerAccessMode.Exclusive ? 'Exclusive' : 'Shared', userProvided);
+  const p = new Producer(
+    topic,
+    conn,
+    r.producer_id,
+    producerName,
+    mode === ProducerAccessMode.Exclusive ? 'Exclusive' : 'Shared',
+    userProvided,
+  );
   topic.addProducer(p);
   conn.producers.set(r.producer_id, p);
   conn.send({

@@ -12,8 +12,16 @@ export const handleGetSchema: Handler = async (conn, cmd) => {
     conn.send({
       type: CommandType.GET_SCHEMA_RESPONSE,
       getSchemaResponse: found
-        ? { request_id: r.request_id, schema: found.schema, schema_version: encodeSchemaVersion(found.version) }
-        : { request_id: r.request_id, error_code: ServerError.TopicNotFound, error_message: `No schema for ${topic}` },
+        ? {
+            request_id: r.request_id,
+            schema: found.schema,
+            schema_version: encodeSchemaVersion(found.version),
+          }
+        : {
+            request_id: r.request_id,
+            error_code: ServerError.TopicNotFound,
+            error_message: `No schema for ${topic}`,
+          },
     });
   } catch (err) {
     const e = toServerError(err);

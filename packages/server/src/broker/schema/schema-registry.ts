@@ -38,12 +38,16 @@ export class SchemaRegistry {
     const stored = toStored(schema);
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
       const cur = await this.store.get(path(topic));
-      const h: SchemaHistory = cur ? (JSON.parse(cur.value.toString('utf8')) as SchemaHistory) : { versions: [] };
+      const h: SchemaHistory = cur
+        ? (JSON.parse(cur.value.toString('utf8')) as SchemaHistory)
+        : { versions: [] };
       const idx = h.versions.findIndex((v) => sameSchema(v, stored));
       if (idx >= 0) return idx;
       h.versions.push(stored);
       try {
-        await this.store.put(path(topic), Buffer.from(JSON.stringify(h)), { expectedVersion: cur ? cur.stat.version : -1 });
+        await this.store.put(path(topic), Buffer.from(JSON.stringify(h)), {
+          expectedVersion: cur ? cur.stat.version : -1,
+        });
         return h.versions.length - 1;
       } catch (err) {
         if (!(err instanceof BadVersionError)) throw err;
@@ -90,5 +94,7 @@ function fromStored(s: StoredSchema): Schema {
 }
 
 function sameSchema(a: StoredSchema, b: StoredSchema): boolean {
-  return a.type === b.type && a.data === b.data && JSON.stringify(a.properties) === JSON.stringify(b.properties);
+  return (
+    a.type === b.type && a.data === b.data && JSON.stringify(a.properties) === JSON.stringify(b.properties)
+  );
 }

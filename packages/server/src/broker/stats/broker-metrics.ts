@@ -45,7 +45,11 @@ export class BrokerMetrics implements BrokerMetricsSource {
       bytesOut += s.bytesOutCounter;
       msgBacklog += s.backlog;
     }
-    const namespace = t.name.replace(/^[a-z-]+:\/\//, '').split('/').slice(0, 2).join('/');
+    const namespace = t.name
+      .replace(/^[a-z-]+:\/\//, '')
+      .split('/')
+      .slice(0, 2)
+      .join('/');
     return {
       name: t.name,
       namespace,

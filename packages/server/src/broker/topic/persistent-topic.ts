@@ -69,8 +69,10 @@ export class PersistentTopic {
 
   addProducer(p: Producer): void {
     for (const other of this.producers) {
-      if (other.name === p.name) throw producerBusy(`Producer with name '${p.name}' is already connected to topic ${this.name}`);
-      if (other.accessMode === 'Exclusive') throw producerBusy(`Topic ${this.name} has an exclusive producer`);
+      if (other.name === p.name)
+        throw producerBusy(`Producer with name '${p.name}' is already connected to topic ${this.name}`);
+      if (other.accessMode === 'Exclusive')
+        throw producerBusy(`Topic ${this.name} has an exclusive producer`);
     }
     if (p.accessMode === 'Exclusive' && this.producers.size > 0) {
       throw producerBusy(`Topic ${this.name} already has producers; exclusive access refused`);

@@ -111,7 +111,10 @@ describe('Cursor (model test against a set of acknowledged entries)', () => {
         }
         await factory.close();
       }),
-      { numRuns: 150, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}) },
+      {
+        numRuns: 150,
+        ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
+      },
     );
   });
 });
