@@ -16,6 +16,8 @@ import {
 export class RawClient {
   readonly frames: Frame[] = [];
   closed = false;
+  /** When false, broker PINGs go unanswered (to test dead-connection detection). */
+  answerPings = true;
   private readonly decoder = new FrameDecoder();
   private waiters: { pred: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
   private closeWaiters: (() => void)[] = [];
@@ -127,7 +129,7 @@ export class RawClient {
 
   private onFrame(f: Frame): void {
     if (f.command.type === CommandType.PING) {
-      this.send({ type: CommandType.PONG, pong: {} });
+      if (this.answerPings) this.send({ type: CommandType.PONG, pong: {} });
       return;
     }
     const i = this.waiters.findIndex((w) => w.pred(f));

@@ -121,10 +121,12 @@ export class BrokerService {
     this.cancelTrim();
     const server = this.server;
     const stopped = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
-    for (const c of [...this.connections]) c.close('broker shutting down');
+    // Topics first: their producers and consumers are told (CLOSE_PRODUCER / CLOSE_CONSUMER) and
+    // in-flight appends finish, then the connections go.
     await Promise.allSettled([...this.loading.values()]);
     await Promise.allSettled([...this.topics.values()].map((t) => t.close()));
     this.topics.clear();
+    for (const c of [...this.connections]) c.close('broker shutting down');
     await stopped;
   }
 

@@ -37,6 +37,11 @@ export class Outbound {
     }
   }
 
+  /** Writes whatever is queued now (before the socket is ended). */
+  flushNow(): void {
+    this.flush();
+  }
+
   /** Calls `fn` every time the socket drains; returns an unsubscribe function. */
   onDrain(fn: () => void): () => void {
     this.drainListeners.add(fn);

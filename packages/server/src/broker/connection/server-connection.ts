@@ -128,6 +128,7 @@ export class ServerConnection {
   close(reason: string): void {
     if (this.state === 'closed') return;
     this.log.info({ reason }, 'closing connection');
+    this.out.flushNow();
     this.socket.end();
     // A peer that ignores FIN must not keep the socket (and its consumers) alive.
     const t = setTimeout(() => this.socket.destroy(), 1000);

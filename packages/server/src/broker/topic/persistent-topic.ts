@@ -3,7 +3,7 @@ import { InitialPosition, SubType, type MessageIdData } from '@magnetar/protocol
 import type { ManagedLedger, Position } from '../../storage/types.js';
 import { comparePositions } from '../../storage/position.js';
 import type { BrokerService } from '../broker-service.js';
-import { consumerBusy, producerBusy } from '../errors.js';
+import { consumerBusy, producerBusy, serviceNotReady } from '../errors.js';
 import type { ServerConnection } from '../connection/server-connection.js';
 import type { Consumer } from '../subscription/consumer.js';
 import { NonDurableCursor } from '../subscription/non-durable-cursor.js';
@@ -47,6 +47,8 @@ export class PersistentTopic {
   readonly rateIn: RateMeter;
   readonly throughputIn: RateMeter;
   private readonly stopListening: () => void;
+  /** The newest append in flight; appends complete in order, so awaiting it awaits them all. */
+  private lastAppend: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly name: string,
@@ -86,7 +88,10 @@ export class PersistentTopic {
 
   /** Appends one entry exactly as framed by the producer; resolves once durable. */
   async publish(p: Producer, data: Buffer, messages: number): Promise<Position> {
-    const pos = await this.ledger.append(data);
+    if (this.state !== 'open') throw serviceNotReady(`Topic ${this.name} is closing`);
+    const appending = this.ledger.append(data);
+    this.lastAppend = appending;
+    const pos = await appending;
     this.msgInCounter += messages;
     this.bytesInCounter += data.length;
     p.msgInCounter += messages;
@@ -150,6 +155,11 @@ export class PersistentTopic {
     if (this.state !== 'open') return;
     this.state = 'closing';
     this.stopListening();
+    // Receipts for publishes already handed to storage go out before the producers are closed.
+    await this.lastAppend.catch(() => undefined);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const p of this.producers) p.closeFromBroker();
+    this.producers.clear();
     for (const s of this.subscriptions.values()) s.disconnectConsumers();
     await this.ledger.close();
     this.state = 'closed';

@@ -1,3 +1,4 @@
+import { CommandType } from '@magnetar/protocol';
 import type { ServerConnection } from '../connection/server-connection.js';
 import type { PersistentTopic } from './persistent-topic.js';
 
@@ -21,5 +22,14 @@ export class Producer {
     readonly userProvidedName: boolean,
   ) {
     this.connectedSince = connection.broker.clock.now();
+  }
+
+  /** Broker-initiated close (unload, shutdown): the client looks the topic up again and re-creates (CommandCloseProducer). */
+  closeFromBroker(): void {
+    this.connection.producers.delete(this.producerId);
+    this.connection.send({
+      type: CommandType.CLOSE_PRODUCER,
+      close_producer: { producer_id: this.producerId, request_id: -1 },
+    });
   }
 }
