@@ -14,7 +14,7 @@ import type { BrokerService } from '../broker-service.js';
 import type { Consumer } from '../subscription/consumer.js';
 import type { Producer } from '../topic/producer.js';
 import { handlers } from '../handlers/index.js';
-import { toServerError } from '../errors.js';
+import { BrokerError, toServerError } from '../errors.js';
 import { Outbound } from './outbound.js';
 
 /** Lifecycle of a client connection. */
@@ -169,7 +169,10 @@ export class ServerConnection {
     const result = handler(this, cmd, frame);
     if (result) {
       result.catch((err: unknown) => {
-        this.log.error({ err, command: commandTypeName(cmd.type) }, 'handler failed');
+        // A refusal the client caused (BrokerError) is routine; anything else is our bug.
+        if (err instanceof BrokerError || err instanceof ProtocolError)
+          this.log.debug({ err: err.message, command: commandTypeName(cmd.type) }, 'request refused');
+        else this.log.error({ err, command: commandTypeName(cmd.type) }, 'handler failed');
         const requestId = findRequestId(cmd);
         if (requestId !== undefined) this.sendError(requestId, err);
       });
