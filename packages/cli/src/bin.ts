@@ -1,6 +1,7 @@
 // Entry point of the `magnetar` command (bin/magnetar.js imports the compiled form of this file).
 // Each subcommand lives in commands/<name>.ts and loads its heavy modules only when it runs, so that
 // start-up stays fast.
+import { registerAdmin } from './commands/admin.js';
 import { registerConfigDocs } from './commands/config-docs.js';
 import { registerConsume } from './commands/consume.js';
 import { registerProduce } from './commands/produce.js';
@@ -12,5 +13,6 @@ registerStandalone(program);
 registerConfigDocs(program);
 registerProduce(program);
 registerConsume(program);
+registerAdmin(program);
 
 await program.parseAsync(process.argv);

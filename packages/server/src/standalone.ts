@@ -7,6 +7,13 @@ import { BrokerService } from './broker/broker-service.js';
 import { BrokerMetrics } from './broker/stats/broker-metrics.js';
 import type { BrokerConfig } from './config/schema.js';
 import { FileMetadataStore } from './metadata/file-metadata-store.js';
+import { registerAdminRoutes } from './admin/routes/index.js';
+import {
+  AdminResources,
+  bootstrapStandalone,
+  brokerPolicyDefaults,
+  type PolicyService,
+} from './resources/index.js';
 import { DiskLedgerStore } from './storage/journal/index.js';
 import { ManagedLedgerFactoryImpl } from './storage/managed-ledger/index.js';
 import { systemClock, systemScheduler } from './util/clock.js';
@@ -23,6 +30,10 @@ export interface Standalone {
   httpPort: number;
   metricsSource: BrokerMetricsSource;
   broker: BrokerService;
+  /** Clusters, tenants, namespaces and their policies, over the metadata store. */
+  resources: AdminResources;
+  /** What the broker asks about namespaces and the policies topics run with. */
+  policies: PolicyService;
   close(): Promise<void>;
 }
 
@@ -61,6 +72,10 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
     managedLedgers,
     metadata,
   });
+  const resources = new AdminResources(metadata, {
+    clusterName: config.clusterName,
+    defaults: brokerPolicyDefaults(config),
+  });
   const port = await broker.listen(config.brokerServicePort, config.bindAddress);
   const host = advertisedHost(config);
   broker.brokerServiceUrl = `pulsar://${host}:${port}`;
@@ -72,8 +87,18 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
     source: metricsSource,
     clusterName: config.clusterName,
     advertisedAddress: host,
+    register: (app) =>
+      registerAdminRoutes(app, { resources, topics: { list: (ns) => broker.topicsOfNamespace(ns) } }),
+    listClusters: () => resources.clusters.list(),
   });
   const webServiceUrl = `http://${host}:${http.port}`;
+  const boot = await bootstrapStandalone(resources, {
+    clusterName: config.clusterName,
+    serviceUrl: webServiceUrl,
+    brokerServiceUrl: broker.brokerServiceUrl,
+  });
+  if (boot.created.length > 0) logger.info({ created: boot.created }, 'created default metadata');
+  for (const problem of boot.problems) logger.warn(problem);
   logger.info({ brokerServiceUrl: broker.brokerServiceUrl, webServiceUrl, dataDir }, 'standalone started');
 
   let closing: Promise<void> | undefined;
@@ -83,6 +108,7 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
       await broker.close();
       await managedLedgers.close();
       await ledgerStore.close();
+      resources.close();
       await metadata.close();
       logger.info('standalone stopped');
     })());
@@ -93,6 +119,8 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
     httpPort: http.port,
     metricsSource,
     broker,
+    resources,
+    policies: resources.policies,
     close,
   };
 }

@@ -23,6 +23,8 @@ export interface HttpServerOptions {
   advertisedAddress?: string;
   /** Adds more routes (the admin REST API) before the server starts listening. */
   register?: (app: FastifyInstance) => void | Promise<void>;
+  /** Names for `GET /admin/v2/clusters`; defaults to `[clusterName]` when no cluster metadata is kept. */
+  listClusters?: () => Promise<string[]>;
 }
 
 export interface HttpServer {
@@ -93,7 +95,7 @@ function registerBuiltInRoutes(app: FastifyInstance, options: HttpServerOptions)
     return reply.code(503).send({ reason: 'Broker is not healthy' });
   });
 
-  app.get('/admin/v2/clusters', async () => [clusterName]);
+  app.get('/admin/v2/clusters', async () => (options.listClusters ? options.listClusters() : [clusterName]));
 
   app.get<{ Params: { cluster: string } }>('/admin/v2/brokers/:cluster', async (req, reply) => {
     if (req.params.cluster !== clusterName) {
