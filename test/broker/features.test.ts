@@ -280,3 +280,34 @@ describe('settings and liveness', () => {
     await c.whenClosed();
   });
 });
+
+describe('namespaces and auto-creation policy', () => {
+  it('refuses topics in a namespace that does not exist, and follows the namespace override', async () => {
+    const c = await RawClient.connected(broker.port);
+    c.send({
+      type: CommandType.PRODUCER,
+      producer: { topic: 'persistent://nope/nada/t', producer_id: 1, request_id: 1 },
+    });
+    expect((await c.response(1)).command.error!.error).toBe(ServerError.TopicNotFound);
+    // public/default exists from the start; turning auto-creation off there refuses new topics.
+    const url = `${broker.webServiceUrl}/admin/v2/namespaces/public/default/autoTopicCreation`;
+    const off = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ allowAutoTopicCreation: false, topicType: 'non-partitioned' }),
+    });
+    expect(off.status).toBe(204);
+    c.send({
+      type: CommandType.PRODUCER,
+      producer: { topic: 'not-auto-created', producer_id: 2, request_id: 2 },
+    });
+    expect((await c.response(2)).command.error!.error).toBe(ServerError.TopicNotFound);
+    expect((await fetch(url, { method: 'DELETE' })).status).toBe(204);
+    c.send({
+      type: CommandType.PRODUCER,
+      producer: { topic: 'not-auto-created', producer_id: 3, request_id: 3 },
+    });
+    expect((await c.response(3)).command.type).toBe(CommandType.PRODUCER_SUCCESS);
+    c.close();
+  });
+});

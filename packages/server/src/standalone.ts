@@ -64,6 +64,10 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
     scheduler: systemScheduler,
     cacheSizeBytes: config.managedLedgerCacheSizeMB * 1024 * 1024,
   });
+  const resources = new AdminResources(metadata, {
+    clusterName: config.clusterName,
+    defaults: brokerPolicyDefaults(config),
+  });
   const broker = new BrokerService({
     config,
     log: logger,
@@ -71,10 +75,7 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
     scheduler: systemScheduler,
     managedLedgers,
     metadata,
-  });
-  const resources = new AdminResources(metadata, {
-    clusterName: config.clusterName,
-    defaults: brokerPolicyDefaults(config),
+    policies: resources.policies,
   });
   const port = await broker.listen(config.brokerServicePort, config.bindAddress);
   const host = advertisedHost(config);
@@ -92,11 +93,13 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
     listClusters: () => resources.clusters.list(),
   });
   const webServiceUrl = `http://${host}:${http.port}`;
-  const boot = await bootstrapStandalone(resources, {
+  const booting = bootstrapStandalone(resources, {
     clusterName: config.clusterName,
     serviceUrl: webServiceUrl,
     brokerServiceUrl: broker.brokerServiceUrl,
   });
+  broker.holdTopicLoadsUntil(booting);
+  const boot = await booting;
   if (boot.created.length > 0) logger.info({ created: boot.created }, 'created default metadata');
   for (const problem of boot.problems) logger.warn(problem);
   logger.info({ brokerServiceUrl: broker.brokerServiceUrl, webServiceUrl, dataDir }, 'standalone started');

@@ -1,12 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { TopicName } from '@magnetar/protocol';
-import { MAX_FRAME_SIZE_DEFAULT, MAX_MESSAGE_SIZE_DEFAULT } from '@magnetar/protocol';
+import { MAX_FRAME_SIZE_DEFAULT, MAX_MESSAGE_SIZE_DEFAULT, ServerError } from '@magnetar/protocol';
 import type { BrokerConfig } from '../config/schema.js';
 import type { MetadataStore } from '../metadata/types.js';
+import type { PolicyService } from '../resources/policy-service.js';
 import type { ManagedLedgerFactory } from '../storage/types.js';
 import type { Clock, Scheduler } from '../util/clock.js';
-import { topicNotFound } from './errors.js';
+import { BrokerError, topicNotFound } from './errors.js';
 import { ServerConnection } from './connection/server-connection.js';
 import { SchemaRegistry } from './schema/schema-registry.js';
 import { PersistentTopic } from './topic/persistent-topic.js';
@@ -18,6 +19,8 @@ export interface BrokerServiceDeps {
   scheduler: Scheduler;
   managedLedgers: ManagedLedgerFactory;
   metadata: MetadataStore;
+  /** Namespace existence and policies; without it, every namespace exists and config decides auto-creation. */
+  policies?: PolicyService;
 }
 
 /**
@@ -32,6 +35,7 @@ export class BrokerService {
   readonly managedLedgers: ManagedLedgerFactory;
   readonly metadata: MetadataStore;
   readonly schemas: SchemaRegistry;
+  readonly policies: PolicyService | undefined;
   /** Largest frame accepted: the message size limit plus room for command and metadata, as Pulsar's nettyMaxFrameSizeBytes. */
   readonly maxFrameSize: number;
   readonly connections = new Set<ServerConnection>();
@@ -46,6 +50,8 @@ export class BrokerService {
   private nextProducerSeq = 0;
   private closing = false;
   private cancelTrim: () => void = () => {};
+  /** Topic loads wait for this (first-start metadata such as public/default must exist first). */
+  private startup: Promise<unknown> = Promise.resolve();
 
   constructor(deps: BrokerServiceDeps) {
     this.config = deps.config;
@@ -55,6 +61,7 @@ export class BrokerService {
     this.managedLedgers = deps.managedLedgers;
     this.metadata = deps.metadata;
     this.schemas = new SchemaRegistry(deps.metadata);
+    this.policies = deps.policies;
     this.maxFrameSize = this.config.maxMessageSize + (MAX_FRAME_SIZE_DEFAULT - MAX_MESSAGE_SIZE_DEFAULT);
   }
 
@@ -75,12 +82,20 @@ export class BrokerService {
     return typeof addr === 'object' && addr ? addr.port : port;
   }
 
+  /** Holds topic loads until `p` settles (bootstrap of default tenants and namespaces). */
+  holdTopicLoadsUntil(p: Promise<unknown>): void {
+    this.startup = p.catch(() => undefined);
+  }
+
   /** A name for a producer that did not choose one: "<cluster>-<seq>", unique on this broker's run. */
   generateProducerName(): string {
     return `${this.config.clusterName}-${process.pid}-${this.nextProducerSeq++}`;
   }
 
-  /** The loaded topic, loading it (and creating it when allowed) on first use. */
+  /**
+   * The loaded topic, loading it on first use. A missing topic is created when the client allows it
+   * (`create`) and its namespace's auto-topic-creation policy (else allowAutoTopicCreation) does.
+   */
   async getTopic(name: TopicName, create: boolean): Promise<PersistentTopic> {
     const key = name.toString();
     const loaded = this.topics.get(key);
@@ -142,7 +157,9 @@ export class BrokerService {
   }
 
   private async loadTopic(key: string, create: boolean): Promise<PersistentTopic> {
-    if (!create && !(await this.managedLedgers.exists(key))) throw topicNotFound(key);
+    await this.startup;
+    if (!(await this.managedLedgers.exists(key)) && !(await this.mayCreate(key, create)))
+      throw topicNotFound(key);
     const ml = await this.managedLedgers.open(key, {
       maxLedgerSizeBytes: this.config.managedLedgerMaxSizePerLedgerMbytes * 1024 * 1024,
       maxLedgerAgeMs: this.config.managedLedgerMaxLedgerRolloverTimeMinutes * 60_000,
@@ -152,6 +169,15 @@ export class BrokerService {
     this.topics.set(key, topic);
     this.log.info({ topic: key }, 'topic loaded');
     return topic;
+  }
+
+  /** Whether a missing topic may be created now: its namespace must exist and allow auto-creation. */
+  private async mayCreate(key: string, clientAllows: boolean): Promise<boolean> {
+    if (!clientAllows) return false;
+    if (!this.policies) return this.config.allowAutoTopicCreation;
+    const effective = await this.policies.effectivePolicies(key);
+    if (!effective) throw new BrokerError(ServerError.TopicNotFound, `Namespace of ${key} does not exist`);
+    return effective.autoTopicCreation.allowAutoTopicCreation;
   }
 
   private async trimAll(): Promise<void> {

@@ -26,7 +26,7 @@ export const handleProducer: Handler = async (conn, cmd) => {
   if (mode !== ProducerAccessMode.Shared && mode !== ProducerAccessMode.Exclusive) {
     throw notAllowed(`producer access mode ${mode} is not supported yet`);
   }
-  const topic = await conn.broker.getTopic(name, conn.broker.config.allowAutoTopicCreation);
+  const topic = await conn.broker.getTopic(name, true);
   let schemaVersion: Uint8Array | undefined;
   if (r.schema) schemaVersion = encodeSchemaVersion(await conn.broker.schemas.addIfNew(topic.name, r.schema));
   const userProvided =

@@ -17,7 +17,7 @@ export const handleSubscribe: Handler = async (conn, cmd) => {
   const name = TopicName.parse(r.topic);
   if (name.domain !== 'persistent') throw notAllowed('non-persistent topics are not supported yet');
   if (!r.subscription) throw notAllowed('subscription name must not be empty');
-  const create = conn.broker.config.allowAutoTopicCreation && (r.force_topic_creation ?? true);
+  const create = r.force_topic_creation ?? true;
   const topic = await conn.broker.getTopic(name, create);
   if (r.schema) await conn.broker.schemas.addIfNew(topic.name, r.schema);
   if (conn.isClosed()) return;
