@@ -68,6 +68,14 @@ export interface Cursor {
   ackIndividual(positions: readonly Position[]): void;
   /** Acknowledges everything up to and including `position`. */
   ackCumulative(position: Position): void;
+  /**
+   * Batch-index acknowledgement (CommandAck ack_set): `unacked` holds the batch's still-unacked
+   * indexes as unsigned 64-bit words, intersected with what the cursor already holds. Once no index
+   * is left the entry is acknowledged as by ackIndividual. Returns true if the entry is now acked.
+   */
+  ackBatchIndexes(position: Position, unacked: readonly bigint[]): boolean;
+  /** Still-unacked index words of a partly acknowledged batch entry; undefined if none is partly acked. */
+  batchAckSet(position: Position): readonly bigint[] | undefined;
   /** True if the entry at `position` is acknowledged (at or before markDelete, or individually). */
   isAcked(position: Position): boolean;
   /** Individually acked entries after markDelete, as inclusive ranges in order. */

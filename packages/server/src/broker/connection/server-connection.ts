@@ -61,6 +61,11 @@ export class ServerConnection {
     this.out = new Outbound(socket, broker.maxFrameSize * 16, () =>
       this.close('peer does not read its socket: output buffer over limit'),
     );
+    // Dispatchers stop sending to a consumer while this socket is full; its drain must restart
+    // them, or a consumer of large messages stalls until some unrelated event wakes its dispatcher.
+    this.out.onDrain(() => {
+      for (const c of this.consumers.values()) c.subscription.dispatcher?.wake();
+    });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));

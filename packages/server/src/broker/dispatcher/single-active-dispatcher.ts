@@ -42,7 +42,7 @@ export class SingleActiveDispatcher extends Dispatcher {
 
   removeConsumer(c: Consumer): void {
     this.list = this.list.filter((x) => x !== c);
-    const hadPending = c.takeAllPending().length > 0;
+    const hadPending = this.releaseAll(c).length > 0;
     if (this.active === c) {
       this.active = undefined;
       this.pickActive();
@@ -54,10 +54,10 @@ export class SingleActiveDispatcher extends Dispatcher {
 
   override redeliver(c: Consumer, _positions: readonly Position[]): void {
     // Exclusive and Failover rewind to the first unacked entry instead of replaying single ids,
-    // as Pulsar does, so the consumer sees the log in order again.
-    for (const e of c.takeAllPending()) {
-      const k = `${e.position.ledgerId}:${e.position.entryId}`;
-      this.redeliveries.set(k, (this.redeliveries.get(k) ?? 0) + 1);
+    // as Pulsar does, so the consumer sees the log in order again. Delayed messages are not held
+    // on these types (Pulsar documents that they are dispatched immediately).
+    for (const e of this.releaseAll(c)) {
+      this.redeliveries.set(e.key, (this.redeliveries.get(e.key) ?? 0) + 1);
       c.msgRedeliverCounter += e.messages;
     }
     this.rewindToCursor();
@@ -72,10 +72,7 @@ export class SingleActiveDispatcher extends Dispatcher {
     const a = this.active;
     if (!a) return items;
     let i = 0;
-    for (; i < items.length && a.permits > 0 && a.writable; i++) {
-      const it = items[i];
-      a.deliver(it.entry, it.messages, it.redeliveryCount, this.trackPending);
-    }
+    for (; i < items.length && a.permits > 0 && a.writable; i++) this.deliverTo(a, items[i]);
     const left = items.slice(i);
     // Order matters here: unsent entries go back by moving the read position, not into replay.
     if (left.length > 0) this.rewindTo(left[0].entry.position);
@@ -90,7 +87,7 @@ export class SingleActiveDispatcher extends Dispatcher {
     if (next === this.active) return;
     const previous = this.active;
     this.active = next;
-    if (previous) previous.takeAllPending();
+    if (previous) this.releaseAll(previous);
     if (previous || this.list.length > 1) this.rewindToCursor();
     this.wake();
   }

@@ -1,4 +1,4 @@
-// CommandSubscribe → CommandSuccess (or CommandError: TopicNotFound, ConsumerBusy, InvalidTopicName, ...).
+// CommandSubscribe → CommandSuccess (or CommandError: TopicNotFound, ConsumerBusy, ConsumerAssignError, InvalidTopicName, ...).
 import { InitialPosition, SubType, TopicName } from '@magnetar/protocol';
 import { notAllowed, serviceNotReady } from '../errors.js';
 import type { Handler } from './types.js';
@@ -33,6 +33,7 @@ export const handleSubscribe: Handler = async (conn, cmd) => {
     durable: r.durable ?? true,
     initialPosition: r.initialPosition ?? InitialPosition.Latest,
     startMessageId: r.start_message_id,
+    keySharedMeta: r.keySharedMeta,
   });
   if (conn.isClosed()) {
     consumer.subscription.removeConsumer(consumer);

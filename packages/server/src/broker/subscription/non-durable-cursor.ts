@@ -1,5 +1,6 @@
 import type { Cursor, ManagedLedger, Position } from '../../storage/types.js';
 import { comparePositions, positionToString } from '../../storage/position.js';
+import { BatchAcks } from '../../storage/cursor/batch-acks.js';
 
 /**
  * The cursor of a non-durable subscription (readers): same contract as a durable cursor, kept only
@@ -10,6 +11,7 @@ export class NonDurableCursor implements Cursor {
   readonly properties: Readonly<Record<string, string>> = {};
   private md: Position;
   private readonly acked = new Map<string, Position>();
+  private readonly batches = new BatchAcks();
 
   constructor(
     readonly name: string,
@@ -24,14 +26,30 @@ export class NonDurableCursor implements Cursor {
   }
 
   ackIndividual(positions: readonly Position[]): void {
-    for (const p of positions) if (comparePositions(p, this.md) > 0) this.acked.set(positionToString(p), p);
+    for (const p of positions) {
+      if (comparePositions(p, this.md) <= 0) continue;
+      this.acked.set(positionToString(p), p);
+      this.batches.delete(p);
+    }
     this.advance();
+  }
+
+  ackBatchIndexes(position: Position, unacked: readonly bigint[]): boolean {
+    if (this.isAcked(position)) return true;
+    if (this.batches.merge(position, unacked) !== 'full') return false;
+    this.ackIndividual([position]);
+    return true;
+  }
+
+  batchAckSet(position: Position): readonly bigint[] | undefined {
+    return this.batches.get(position);
   }
 
   ackCumulative(position: Position): void {
     if (comparePositions(position, this.md) <= 0) return;
     this.md = position;
     for (const [k, p] of this.acked) if (comparePositions(p, this.md) <= 0) this.acked.delete(k);
+    this.batches.removeUpTo(this.md);
     this.advance();
   }
 
@@ -52,6 +70,7 @@ export class NonDurableCursor implements Cursor {
   resetTo(position: Position): void {
     this.md = { ledgerId: position.ledgerId, entryId: position.entryId - 1 };
     this.acked.clear();
+    this.batches.clear();
   }
 
   flush(): Promise<void> {
@@ -68,5 +87,6 @@ export class NonDurableCursor implements Cursor {
       this.acked.delete(k);
       this.md = next;
     }
+    this.batches.removeUpTo(this.md);
   }
 }

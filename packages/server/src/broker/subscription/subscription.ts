@@ -1,12 +1,24 @@
 import type { Logger } from 'pino';
-import { SubType, type CommandAck, type MessageIdData } from '@magnetar/protocol';
+import {
+  KeySharedMode,
+  SubType,
+  type CommandAck,
+  type KeySharedMeta,
+  type MessageIdData,
+} from '@magnetar/protocol';
 import type { Cursor, Position } from '../../storage/types.js';
 import { consumerBusy, notAllowed } from '../errors.js';
 import type { ServerConnection } from '../connection/server-connection.js';
+import type { DelayedDeliveryTracker } from '../delayed/delayed-tracker.js';
+import { BucketStore, delayedDir } from '../delayed/bucket-store.js';
+import { openDelayedTracker } from '../delayed/open-tracker.js';
 import type { Dispatcher } from '../dispatcher/dispatcher.js';
+import { KeySharedDispatcher, type KeySharedPolicy } from '../dispatcher/key-shared/key-shared-dispatcher.js';
+import type { KeySharedStats } from '../dispatcher/key-shared/key-shared-stats.js';
 import { SharedDispatcher } from '../dispatcher/shared-dispatcher.js';
 import { SingleActiveDispatcher } from '../dispatcher/single-active-dispatcher.js';
 import type { PersistentTopic } from '../topic/persistent-topic.js';
+import { countUnacked, hasUnackedBits, wordsFromWire } from './ack-set.js';
 import { Consumer } from './consumer.js';
 
 export interface ConsumerParams {
@@ -15,21 +27,27 @@ export interface ConsumerParams {
   priorityLevel: number;
   subType: number;
   metadata: Record<string, string>;
+  /** CommandSubscribe.keySharedMeta; absent means AUTO_SPLIT in order. */
+  keySharedMeta?: KeySharedMeta;
 }
 
 export const subTypeName = (t: number): string =>
-  ({ [SubType.Exclusive]: 'Exclusive', [SubType.Shared]: 'Shared', [SubType.Failover]: 'Failover', [SubType.Key_Shared]: 'Key_Shared' })[
-    t
-  ] ?? `Unknown(${t})`;
+  ({
+    [SubType.Exclusive]: 'Exclusive',
+    [SubType.Shared]: 'Shared',
+    [SubType.Failover]: 'Failover',
+    [SubType.Key_Shared]: 'Key_Shared',
+  })[t] ?? `Unknown(${t})`;
 
 /**
- * A named subscription on a topic: its cursor (durable, or in memory for readers), its consumers
- * and the dispatcher that matches its type. Acks go to the cursor first and then clear the
- * dispatcher's pending state.
+ * A named subscription on a topic: its cursor (durable, or in memory for readers), its consumers,
+ * the dispatcher that matches its type and, for Shared and Key_Shared, the index of delayed
+ * messages held back. Acks go to the cursor first and then clear the dispatcher's pending state.
  */
 export class Subscription {
   readonly log: Logger;
   private dispatcherImpl: Dispatcher | undefined;
+  private tracker: DelayedDeliveryTracker | undefined;
   type: number;
   msgOutCounterOfClosed = 0;
   bytesOutCounterOfClosed = 0;
@@ -54,17 +72,58 @@ export class Subscription {
     return this.dispatcherImpl?.consumers ?? [];
   }
 
-  /** Adds a consumer; refuses a type change while consumers are attached, and a second Exclusive one. */
+  /** The delayed-message index, opened on first use by a Shared or Key_Shared dispatcher. */
+  get delayedTracker(): DelayedDeliveryTracker | undefined {
+    if (!this.tracker && this.topic.broker.config.delayedDeliveryEnabled) {
+      this.tracker = openDelayedTracker(this);
+    }
+    return this.tracker;
+  }
+
+  /** Messages held back until their delivery time (stats msgDelayed; they count in the backlog). */
+  delayedMessages(): number {
+    return this.tracker?.size ?? 0;
+  }
+
+  /** Key_Shared insight (hot keys, draining slots, assignments); undefined for other types. */
+  keySharedStats(): KeySharedStats | undefined {
+    const d = this.dispatcherImpl;
+    return d instanceof KeySharedDispatcher ? d.keySharedStats() : undefined;
+  }
+
+  /**
+   * Adds a consumer. Refuses a type change while consumers are attached, a second Exclusive one,
+   * a Key_Shared policy different from the attached consumers' (ConsumerBusy), and overlapping
+   * STICKY ranges (ConsumerAssignError).
+   */
   addConsumer(connection: ServerConnection, p: ConsumerParams): Consumer {
-    if (p.subType === SubType.Key_Shared) throw notAllowed('Key_Shared subscriptions are not supported yet');
     if (this.consumers.length > 0 && p.subType !== this.type) {
-      throw consumerBusy(`Subscription ${this.name} is of type ${subTypeName(this.type)}, not ${subTypeName(p.subType)}`);
+      throw consumerBusy(
+        `Subscription ${this.name} is of type ${subTypeName(this.type)}, not ${subTypeName(p.subType)}`,
+      );
     }
-    if (!this.dispatcherImpl || this.consumers.length === 0) {
-      if (!this.dispatcherImpl || p.subType !== this.type) this.dispatcherImpl = this.makeDispatcher(p.subType);
-      this.type = p.subType;
+    const policy = p.subType === SubType.Key_Shared ? policyOf(p.keySharedMeta) : undefined;
+    const current = this.dispatcherImpl;
+    const samePolicy =
+      !policy || (current instanceof KeySharedDispatcher && samePolicies(current.policy, policy));
+    if (this.consumers.length > 0 && !samePolicy) {
+      throw consumerBusy(
+        `Subscription ${this.name}: the consumer's key-shared policy differs from the attached consumers'`,
+      );
     }
-    const c = new Consumer(this, connection, p.consumerId, p.consumerName, p.priorityLevel, p.metadata);
+    if (!current || (this.consumers.length === 0 && (p.subType !== this.type || !samePolicy))) {
+      this.dispatcherImpl = this.makeDispatcher(p.subType, policy);
+    }
+    this.type = p.subType;
+    const c = new Consumer(
+      this,
+      connection,
+      p.consumerId,
+      p.consumerName,
+      p.priorityLevel,
+      p.metadata,
+      p.keySharedMeta,
+    );
     this.dispatcherImpl!.addConsumer(c);
     return c;
   }
@@ -75,7 +134,11 @@ export class Subscription {
     this.msgOutCounterOfClosed += c.msgOutCounter;
     this.bytesOutCounterOfClosed += c.bytesOutCounter;
     this.dispatcherImpl?.removeConsumer(c);
-    if (!this.durable && this.consumers.length === 0) this.topic.removeSubscription(this);
+    if (!this.durable && this.consumers.length === 0) {
+      this.topic.removeSubscription(this);
+      // A non-durable subscription's index lives in memory only; stop its timer with it.
+      void this.tracker?.destroy();
+    }
   }
 
   /** CommandFlow.messagePermits */
@@ -85,7 +148,11 @@ export class Subscription {
     this.dispatcherImpl?.wake();
   }
 
-  /** CommandAck: individual (repeated message_id) or cumulative (one id). */
+  /**
+   * CommandAck: individual (repeated message_id) or cumulative (one id). An id whose ack_set still
+   * has bits set acknowledges part of a batch; with acknowledgmentAtBatchIndexLevelEnabled those
+   * indexes are kept, else such an ack changes nothing and the batch is redelivered whole.
+   */
   ack(c: Consumer, cmd: CommandAck): void {
     const now = this.topic.broker.clock.now();
     c.lastAckedTimestamp = now;
@@ -96,17 +163,17 @@ export class Subscription {
         throw notAllowed('Cumulative acknowledgement is not allowed on Shared and Key_Shared subscriptions');
       }
       const id = ids[0];
-      if (!id) return;
-      const upTo = partialBatch(id) ? { ledgerId: id.ledgerId, entryId: id.entryId - 1 } : toPosition(id);
-      this.cursor.ackCumulative(upTo);
-      this.dispatcherImpl?.ackedUpTo(upTo);
+      if (id) this.ackCumulative(id);
     } else {
-      // An ack_set with bits still set acknowledges only part of a batch; batch-index acks are kept
-      // by a later version, so until then the entry stays unacked and is redelivered whole.
-      const positions = ids.filter((id) => !partialBatch(id)).map(toPosition);
-      if (positions.length === 0) return;
-      this.cursor.ackIndividual(positions);
-      this.dispatcherImpl?.acked(positions);
+      const whole: Position[] = [];
+      for (const id of ids) {
+        if (!hasUnackedBits(id.ack_set)) whole.push(toPosition(id));
+        else if (this.ackBatchIndexes(id)) whole.push(toPosition(id));
+      }
+      if (whole.length > 0) {
+        this.cursor.ackIndividual(whole);
+        this.dispatcherImpl?.acked(whole);
+      }
     }
     this.dispatcherImpl?.wake();
   }
@@ -119,6 +186,8 @@ export class Subscription {
   /** SEEK / reset cursor: the next entry delivered is `position`; consumers are disconnected, as Pulsar does. */
   resetTo(position: Position): void {
     this.cursor.resetTo(position);
+    // The delayed index names positions of the old timeline; it is rebuilt from the new position.
+    void this.tracker?.reset();
     this.dispatcherImpl?.rewindToCursor();
   }
 
@@ -131,14 +200,59 @@ export class Subscription {
     }
   }
 
+  /** The topic is closing: persist what must survive a restart (the delayed index). */
+  async close(): Promise<void> {
+    await this.tracker?.close();
+  }
+
+  /** The subscription is deleted (UNSUBSCRIBE): remove its files. */
+  async delete(): Promise<void> {
+    if (this.tracker) await this.tracker.destroy();
+    // Files of an index this process never opened (written before a restart) go too.
+    else if (this.durable)
+      await new BucketStore(
+        delayedDir(this.topic.broker.config.dataDir, this.topic.name, this.name),
+      ).destroy();
+    this.tracker = undefined;
+  }
+
   backlog(): number {
     return this.cursor.backlog();
   }
 
-  private makeDispatcher(subType: number): Dispatcher {
+  private ackCumulative(id: MessageIdData): void {
+    const p = toPosition(id);
+    if (!hasUnackedBits(id.ack_set)) {
+      this.cursor.ackCumulative(p);
+      this.dispatcherImpl?.ackedUpTo(p);
+      return;
+    }
+    // Inside a batch: everything before the entry is acked, and the entry itself in part.
+    const before = { ledgerId: p.ledgerId, entryId: p.entryId - 1 };
+    this.cursor.ackCumulative(before);
+    this.dispatcherImpl?.ackedUpTo(before);
+    if (this.ackBatchIndexes(id)) {
+      this.cursor.ackIndividual([p]);
+      this.dispatcherImpl?.acked([p]);
+    }
+  }
+
+  /** Applies a batch-index ack; true when it completed the entry (all its indexes acked). */
+  private ackBatchIndexes(id: MessageIdData): boolean {
+    if (!this.topic.broker.config.acknowledgmentAtBatchIndexLevelEnabled) return false;
+    const p = toPosition(id);
+    if (this.cursor.ackBatchIndexes(p, wordsFromWire(id.ack_set ?? []))) return true;
+    const left = this.cursor.batchAckSet(p);
+    if (left) this.dispatcherImpl?.partlyAcked(p, countUnacked(left, id.batch_size ?? Infinity));
+    return false;
+  }
+
+  private makeDispatcher(subType: number, policy: KeySharedPolicy | undefined): Dispatcher {
     switch (subType) {
       case SubType.Shared:
         return new SharedDispatcher(this);
+      case SubType.Key_Shared:
+        return new KeySharedDispatcher(this, policy!);
       case SubType.Failover:
         return new SingleActiveDispatcher(this, true);
       default:
@@ -151,7 +265,13 @@ export function toPosition(id: MessageIdData): Position {
   return { ledgerId: id.ledgerId, entryId: id.entryId };
 }
 
-/** True when MessageIdData.ack_set still has unacked batch indexes set. */
-function partialBatch(id: MessageIdData): boolean {
-  return (id.ack_set ?? []).some((w) => w !== 0);
+function policyOf(meta: KeySharedMeta | undefined): KeySharedPolicy {
+  return {
+    mode: meta?.keySharedMode === KeySharedMode.STICKY ? KeySharedMode.STICKY : KeySharedMode.AUTO_SPLIT,
+    allowOutOfOrderDelivery: meta?.allowOutOfOrderDelivery === true,
+  };
+}
+
+function samePolicies(a: KeySharedPolicy, b: KeySharedPolicy): boolean {
+  return a.mode === b.mode && a.allowOutOfOrderDelivery === b.allowOutOfOrderDelivery;
 }

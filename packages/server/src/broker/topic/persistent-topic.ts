@@ -122,6 +122,7 @@ export class PersistentTopic {
   /** Deletes a durable subscription and its cursor (UNSUBSCRIBE). */
   async deleteSubscription(sub: Subscription): Promise<void> {
     this.removeSubscription(sub);
+    await sub.delete();
     if (sub.durable) await this.ledger.deleteCursor(sub.name);
   }
 
@@ -161,6 +162,7 @@ export class PersistentTopic {
     for (const p of this.producers) p.closeFromBroker();
     this.producers.clear();
     for (const s of this.subscriptions.values()) s.disconnectConsumers();
+    await Promise.all([...this.subscriptions.values()].map((s) => s.close()));
     await this.ledger.close();
     this.state = 'closed';
   }

@@ -6,11 +6,14 @@
 import type { Position } from '../types.js';
 import { parsePosition, positionToString } from '../position.js';
 import type { AckRange } from './range-set.js';
+import type { BatchAckState } from './batch-acks.js';
 
 export interface CursorState {
   readonly markDelete: Position;
   readonly ranges: readonly AckRange[];
   readonly properties: Readonly<Record<string, string>>;
+  /** Partly acknowledged batch entries (absent in records written before batch-index acks). */
+  readonly batchAcks?: readonly BatchAckState[];
   /** True when more ranges existed than were persisted (see CursorImpl's maxPersistedRanges). */
   readonly truncated: boolean;
 }
@@ -23,6 +26,8 @@ export function encodeCursorState(s: CursorState): Buffer {
       ranges: s.ranges.map((r) => [r.ledgerId, r.first, r.last]),
       properties: s.properties,
       truncated: s.truncated,
+      // Words as decimal strings of their unsigned value: JSON numbers would lose the top bits.
+      batch: (s.batchAcks ?? []).map((b) => [b.ledgerId, b.entryId, ...b.unacked.map(String)]),
     }),
   );
 }
@@ -34,6 +39,7 @@ export function decodeCursorState(value: Buffer): CursorState {
     ranges?: unknown;
     properties?: Record<string, string>;
     truncated?: boolean;
+    batch?: unknown;
   };
   if (raw.v !== 1 || typeof raw.markDelete !== 'string' || !Array.isArray(raw.ranges)) {
     throw new Error('unrecognised cursor record');
@@ -49,5 +55,26 @@ export function decodeCursorState(value: Buffer): CursorState {
     ranges,
     properties: { ...(raw.properties ?? {}) },
     truncated: raw.truncated === true,
+    batchAcks: decodeBatchAcks(raw.batch),
   };
+}
+
+function decodeBatchAcks(raw: unknown): BatchAckState[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new Error('corrupt batch acks in cursor record');
+  return (raw as unknown[]).map((item) => {
+    if (!Array.isArray(item) || item.length < 3) throw new Error('corrupt batch ack in cursor record');
+    const [ledgerId, entryId, ...words] = item as unknown[];
+    if (!Number.isSafeInteger(ledgerId) || !Number.isSafeInteger(entryId)) {
+      throw new Error('corrupt batch ack position in cursor record');
+    }
+    const unacked = words.map((w) => {
+      if (typeof w !== 'string' || !/^\d{1,20}$/.test(w))
+        throw new Error('corrupt batch ack word in cursor record');
+      const v = BigInt(w);
+      if (v >= 1n << 64n) throw new Error('batch ack word beyond 64 bits in cursor record');
+      return v;
+    });
+    return { ledgerId: ledgerId as number, entryId: entryId as number, unacked };
+  });
 }

@@ -8,6 +8,7 @@
 import type { Cursor, Position } from '../types.js';
 import { comparePositions, minPosition } from '../position.js';
 import { RangeSet } from './range-set.js';
+import { BatchAcks } from './batch-acks.js';
 import type { CursorState } from './cursor-codec.js';
 
 /** What a cursor needs to know about its managed ledger's entries. */
@@ -49,6 +50,8 @@ export class CursorImpl implements Cursor {
   private state: State = 'open';
   private markDelete: Position;
   private readonly acked = new RangeSet();
+  /** Batch entries acknowledged in part (batch-index acks); whole acks remove them. */
+  private readonly batches = new BatchAcks();
   private props: Record<string, string>;
   private dirty = false;
   private flushChain: Promise<void> = Promise.resolve();
@@ -68,6 +71,11 @@ export class CursorImpl implements Cursor {
       }
     }
     this.acked.removeUpTo(this.markDelete.ledgerId, this.markDelete.entryId);
+    for (const b of initial.batchAcks ?? []) {
+      if (comparePositions(b, this.markDelete) > 0 && !this.acked.contains(b.ledgerId, b.entryId)) {
+        this.batches.merge(b, b.unacked);
+      }
+    }
     this.advance();
   }
 
@@ -90,6 +98,7 @@ export class CursorImpl implements Cursor {
     for (const p of positions) {
       // Acks of entries that do not exist (never written, or trimmed) cannot change the backlog.
       if (comparePositions(p, this.markDelete) <= 0 || !this.log.contains(p)) continue;
+      this.batches.delete(p);
       if (this.acked.add(p.ledgerId, p.entryId)) changed = true;
     }
     if (!changed) return;
@@ -107,6 +116,28 @@ export class CursorImpl implements Cursor {
     this.moveMarkDelete(target);
     this.advance();
     this.touch();
+  }
+
+  ackBatchIndexes(position: Position, unacked: readonly bigint[]): boolean {
+    if (this.state !== 'open') return this.isAcked(position);
+    if (this.isAcked(position)) return true;
+    if (!this.log.contains(position)) return false;
+    const merged = this.batches.merge(position, unacked);
+    if (merged === 'full') {
+      this.ackIndividual([position]);
+      return true;
+    }
+    if (merged === 'partial') this.touch();
+    return false;
+  }
+
+  batchAckSet(position: Position): readonly bigint[] | undefined {
+    return this.batches.get(position);
+  }
+
+  /** Number of partly acknowledged batch entries held in memory. */
+  get partlyAckedBatchCount(): number {
+    return this.batches.size;
   }
 
   isAcked(position: Position): boolean {
@@ -140,6 +171,7 @@ export class CursorImpl implements Cursor {
     const first = this.log.after({ ledgerId: position.ledgerId, entryId: position.entryId - 1 });
     this.markDelete = this.log.before(position) ?? { ledgerId: first.ledgerId, entryId: first.entryId - 1 };
     this.acked.clear();
+    this.batches.clear();
     this.touch();
   }
 
@@ -163,6 +195,9 @@ export class CursorImpl implements Cursor {
       ranges: this.acked.toArray(this.maxPersistedRanges),
       properties: this.props,
       truncated: this.acked.rangeCount > this.maxPersistedRanges,
+      // Pulsar caps these too (managedLedgerMaxBatchDeletedIndexToPersist); beyond the cap the
+      // remaining partly acked batches are delivered whole again after a restart.
+      batchAcks: this.batches.toArray(this.maxPersistedRanges),
     };
   }
 
@@ -202,6 +237,7 @@ export class CursorImpl implements Cursor {
   private moveMarkDelete(p: Position): void {
     this.markDelete = p;
     this.acked.removeUpTo(p.ledgerId, p.entryId);
+    this.batches.removeUpTo(p);
   }
 
   /** Folds acked ranges that start right after markDelete into it, across ledger boundaries. */
