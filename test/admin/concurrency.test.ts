@@ -60,11 +60,22 @@ describe('parallel REST updates of one namespace', () => {
 /** A session of a shared store whose reads return late, so concurrent read-modify-writes interleave. */
 class SlowReads {
   badVersions = 0;
-  constructor(readonly store: MetadataStore) {
+  /** Set once set-up is done: from then on the first read of the namespace waits at the barrier. */
+  armed = false;
+  constructor(
+    readonly store: MetadataStore,
+    firstReadBarrier: { arrive(): Promise<void> },
+  ) {
     const get = store.get.bind(store);
     const put = store.put.bind(store);
     store.get = async (path) => {
       const got = await get(path);
+      // The first read of each session waits for the other's, so at least one collision is
+      // certain rather than left to scheduling luck on a busy machine.
+      if (this.armed && path.endsWith('/t/ns')) {
+        this.armed = false;
+        await firstReadBarrier.arrive();
+      }
       await new Promise((r) => setTimeout(r, Math.random() * 3));
       return got;
     };
@@ -82,7 +93,16 @@ class SlowReads {
 describe('compare-and-set between two brokers sharing one metadata service', () => {
   it('loses none of 2 × 40 increments made concurrently', async () => {
     const shared = new MemoryMetadataStore();
-    const sessions = [new SlowReads(shared.session()), new SlowReads(shared.session())];
+    let arrived = 0;
+    let release: () => void = () => {};
+    const allThere = new Promise<void>((r) => (release = r));
+    const barrier = {
+      arrive: () => {
+        if (++arrived === 2) release();
+        return allThere;
+      },
+    };
+    const sessions = [new SlowReads(shared.session(), barrier), new SlowReads(shared.session(), barrier)];
     const options = { clusterName: 'standalone', defaults: brokerPolicyDefaults(defaultConfig()) };
     const brokers = sessions.map((s) => new AdminResources(s.store, options));
     await brokers[0].clusters.ensure('standalone', {
@@ -92,6 +112,7 @@ describe('compare-and-set between two brokers sharing one metadata service', () 
     await brokers[0].tenants.create('t', { allowedClusters: ['standalone'] });
     await brokers[0].namespaces.create('t/ns', undefined);
 
+    for (const s of sessions) s.armed = true;
     const increment = (r: AdminResources) =>
       r.namespaces.update('t/ns', (p) => {
         p.max_producers_per_topic = (p.max_producers_per_topic ?? 0) + 1;
