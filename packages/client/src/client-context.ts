@@ -1,6 +1,7 @@
 import type { ConnectionPool } from './connection/pool.js';
 import type { LookupService } from './connection/lookup.js';
 import type { Logger } from './logger.js';
+import type { TimeSource } from './util/clock.js';
 
 /**
  * What producers, consumers and readers need from their Client: discovery, connections, ids and
@@ -11,6 +12,8 @@ export interface ClientContext {
   readonly pool: ConnectionPool;
   readonly operationTimeoutMs: number;
   readonly log: Logger;
+  /** Time and timers for every timer-driven part of the client (a ManualClock in tests). */
+  readonly time: TimeSource;
   newProducerId(): number;
   newConsumerId(): number;
   /** Registers a closeable so `client.close()` can close it; returns the unregister function. */

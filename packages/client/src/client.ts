@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { Producer } from './producer/producer.js';
 import type { ProducerConfig } from './producer/types.js';
 import { Reader, type ReaderConfig } from './reader.js';
+import { systemTime, type TimeSource } from './util/clock.js';
 
 export interface ClientConfig {
   /** `pulsar://host:port` of any broker (or proxy) of the cluster. */
@@ -16,6 +17,11 @@ export interface ClientConfig {
   connectionTimeoutMs?: number;
   keepAliveIntervalSeconds?: number;
   log?: Logger;
+  /**
+   * Where the client's timers (negative acks, ack timeout, chunk expiry, pattern rediscovery,
+   * batching, reconnects) take time from. Real time unless a test injects a ManualClock.
+   */
+  time?: TimeSource;
 }
 
 /**
@@ -46,6 +52,7 @@ export class Client {
       pool: this.pool,
       operationTimeoutMs,
       log,
+      time: config.time ?? systemTime,
       newProducerId: () => producerIds++,
       newConsumerId: () => consumerIds++,
       track: (c) => {

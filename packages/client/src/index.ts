@@ -10,6 +10,7 @@ export type {
   CompressionTypeName,
   MessageRoutingMode,
   HashingScheme,
+  BatchingType,
 } from './producer/types.js';
 export { Consumer } from './consumer/consumer.js';
 export { Message } from './consumer/message.js';
@@ -18,9 +19,21 @@ export type {
   SubscriptionType,
   InitialPositionName,
   ListenerConsumer,
+  DeadLetterPolicy,
 } from './consumer/types.js';
+export type { RedeliveryBackoffConfig } from './consumer/redelivery-backoff.js';
+export type { ProcessByKeyOptions, KeyedProcessing } from './consumer/process-by-key.js';
+export { RETRY_PROPERTIES } from './dead-letter/policy.js';
 export { Reader, type ReaderConfig } from './reader.js';
-export { MessageId } from './message-id.js';
+export { MessageId, ChunkMessageId } from './message-id.js';
+export {
+  ManualClock,
+  systemTime,
+  type TimeSource,
+  type Clock,
+  type Scheduler,
+  type Cancel,
+} from './util/clock.js';
 export type { Logger, LogLevel } from './logger.js';
 export {
   PulsarClientError,

@@ -2,7 +2,7 @@ import { PulsarClientError } from './errors.js';
 
 /**
  * A minimal protobuf codec for `MessageIdData` (ledgerId=1, entryId=2, partition=3, batch_index=4,
- * batch_size=6), the compact form `MessageId.serialize()` produces, as Pulsar's clients do. Kept
+ * batch_size=6, first_chunk_message_id=7), the compact form `MessageId.serialize()` produces, as Pulsar's clients do. Kept
  * here rather than in the frame codec because ids are serialized by applications, not on the wire
  * path, so BigInt arithmetic is acceptable.
  */
@@ -12,6 +12,8 @@ export interface MessageIdFields {
   partition: number;
   batchIndex: number;
   batchSize: number;
+  /** Set for the id of a chunked message: where its first chunk is (MessageIdData field 7). */
+  firstChunk?: MessageIdFields;
 }
 
 const U64 = (1n << 64n) - 1n;
@@ -54,6 +56,12 @@ export function encodeMessageIdData(id: MessageIdFields): Buffer {
     out.push(0x30);
     writeVarint(out, toUint64(id.batchSize));
   }
+  if (id.firstChunk) {
+    const nested = encodeMessageIdData(id.firstChunk);
+    out.push(0x3a);
+    writeVarint(out, BigInt(nested.length));
+    for (const b of nested) out.push(b);
+  }
   return Buffer.from(out);
 }
 
@@ -89,6 +97,13 @@ export function decodeMessageIdData(buf: Uint8Array): MessageIdFields {
     const tag = Number(readVarint(buf, pos));
     const field = tag >>> 3;
     const wireType = tag & 7;
+    if (field === 7 && wireType === 2) {
+      const len = Number(readVarint(buf, pos));
+      if (pos.at + len > buf.length) throw invalid('truncated first chunk id');
+      id.firstChunk = decodeMessageIdData(buf.subarray(pos.at, pos.at + len));
+      pos.at += len;
+      continue;
+    }
     if (wireType !== 0 || field < 1 || field > 6 || field === 5) {
       skipField(buf, wireType, pos);
       continue;

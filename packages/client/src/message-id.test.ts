@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { descriptorOf, encodeMessage } from '@magnetar/protocol';
-import { MessageId } from './message-id.js';
+import { ChunkMessageId, MessageId } from './message-id.js';
 
 describe('MessageId', () => {
   it('round-trips through serialize/deserialize', () => {
@@ -50,5 +50,27 @@ describe('MessageId', () => {
     expect(MessageId.fromString('3:4:5:6').toString()).toBe('3:4:5:6');
     expect(() => MessageId.fromString('x:y')).toThrow(TypeError);
     expect(() => MessageId.deserialize(Buffer.from([0x08]))).toThrow(/invalid serialized message id/);
+  });
+});
+
+describe('ChunkMessageId', () => {
+  it('names the last chunk, serializes the first one (first_chunk_message_id) and round-trips', () => {
+    const id = new ChunkMessageId(new MessageId(3, 1, 2), new MessageId(3, 4, 2), [
+      new MessageId(3, 1, 2),
+      new MessageId(3, 2, 2),
+      new MessageId(3, 4, 2),
+    ]);
+    expect([id.ledgerId, id.entryId, id.partition]).toEqual([3, 4, 2]);
+    const viaProtocol = encodeMessage(descriptorOf('MessageIdData'), {
+      ledgerId: 3,
+      entryId: 4,
+      partition: 2,
+      first_chunk_message_id: { ledgerId: 3, entryId: 1, partition: 2 },
+    });
+    expect(id.serialize().toString('hex')).toBe(Buffer.from(viaProtocol).toString('hex'));
+    const back = MessageId.deserialize(id.serialize());
+    expect(back).toBeInstanceOf(ChunkMessageId);
+    expect(back.toString()).toBe(id.toString());
+    expect((back as ChunkMessageId).firstChunkId.entryId).toBe(1);
   });
 });

@@ -26,9 +26,13 @@ export class MessageId {
     return new MessageId(LATEST, LATEST, -1, -1);
   }
 
+  /** Reads the `MessageIdData` form; an id carrying first_chunk_message_id is a ChunkMessageId. */
   static deserialize(data: Uint8Array): MessageId {
     const f = decodeMessageIdData(data);
-    return new MessageId(f.ledgerId, f.entryId, f.partition, f.batchIndex, f.batchSize);
+    const id = new MessageId(f.ledgerId, f.entryId, f.partition, f.batchIndex, f.batchSize);
+    if (!f.firstChunk) return id;
+    const first = f.firstChunk;
+    return new ChunkMessageId(new MessageId(first.ledgerId, first.entryId, first.partition), id);
   }
 
   /** Parses the `ledger:entry:partition:batch` form that `toString` produces. */
@@ -43,6 +47,11 @@ export class MessageId {
   /** Compact binary form (a `MessageIdData` protobuf), as the official clients produce. */
   serialize(): Buffer {
     return encodeMessageIdData(this);
+  }
+
+  /** Every stored entry this message occupies: itself, or all chunks of a chunked message. */
+  entries(): readonly MessageId[] {
+    return [this];
   }
 
   isEarliest(): boolean {
@@ -90,5 +99,38 @@ export class MessageId {
     if (this.partition >= 0) out.partition = this.partition;
     if (this.batchIndex >= 0) out.batch_index = this.batchIndex;
     return out;
+  }
+}
+
+/**
+ * The id of a message the producer split into chunks (PIP-37): it names the last chunk, so it sorts
+ * where the message became complete, and carries the first chunk's position (MessageIdData
+ * first_chunk_message_id), as the Java client's ChunkMessageIdImpl does. The consumer that delivered
+ * it also knows every chunk in between, so acknowledging or negatively acknowledging it covers them
+ * all; a deserialized chunk id knows only the two ends and the consumer looks the rest up.
+ */
+export class ChunkMessageId extends MessageId {
+  private readonly chunks: readonly MessageId[];
+
+  constructor(
+    readonly firstChunkId: MessageId,
+    readonly lastChunkId: MessageId,
+    chunkIds?: readonly MessageId[],
+  ) {
+    super(lastChunkId.ledgerId, lastChunkId.entryId, lastChunkId.partition, -1, 0);
+    this.chunks = chunkIds ?? [firstChunkId, lastChunkId];
+  }
+
+  override entries(): readonly MessageId[] {
+    return this.chunks;
+  }
+
+  override serialize(): Buffer {
+    return encodeMessageIdData({ ...this, firstChunk: { ...this.firstChunkId } });
+  }
+
+  /** `first-last`, each in the plain form, as Java prints a ChunkMessageIdImpl. */
+  override toString(): string {
+    return `${this.firstChunkId.toString()}-${this.lastChunkId.toString()}`;
   }
 }

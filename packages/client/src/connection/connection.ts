@@ -65,7 +65,9 @@ export class ClientConnection {
   readonly consumers = new Map<number, ConsumerHandler>();
   private readonly requests = new Map<number, PendingRequest>();
   private readonly socket: net.Socket;
-  private readonly reader = new FrameReader(DEFAULT_MAX_MESSAGE_SIZE + FRAME_OVERHEAD_BYTES);
+  private reader = new FrameReader(DEFAULT_MAX_MESSAGE_SIZE + FRAME_OVERHEAD_BYTES);
+  /** A larger frame limit the broker advertised, applied once the current reader is drained. */
+  private widenReaderTo: number | undefined;
   private readonly closeListeners: (() => void)[] = [];
   private readonly handshake = deferred<void>();
   private keepAliveTimer: NodeJS.Timeout | undefined;
@@ -152,6 +154,11 @@ export class ClientConnection {
   onConnected(connected: Record<string, unknown>): void {
     if (typeof connected.max_message_size === 'number' && connected.max_message_size > 0) {
       this.maxMessageSize = connected.max_message_size;
+      // A broker that allows larger messages sends larger MESSAGE frames (a chunk is as large as
+      // the limit), so the reader must accept them too.
+      if (this.maxMessageSize > DEFAULT_MAX_MESSAGE_SIZE) {
+        this.widenReaderTo = this.maxMessageSize + FRAME_OVERHEAD_BYTES;
+      }
     }
     if (typeof connected.protocol_version === 'number') this.protocolVersion = connected.protocol_version;
     this.state = 'ready';
@@ -205,6 +212,10 @@ export class ClientConnection {
       for (let frame = this.reader.next(); frame; frame = this.reader.next()) {
         dispatchFrame(this, frame);
         if (this.state === 'closed') return;
+        if (this.widenReaderTo !== undefined && this.reader.bufferedBytes === 0) {
+          this.reader = new FrameReader(this.widenReaderTo);
+          this.widenReaderTo = undefined;
+        }
       }
     } catch (err) {
       // A malformed frame leaves the stream unusable; reconnecting is the only recovery.

@@ -11,6 +11,7 @@ const RESPONSE_FIELDS: Record<number, string> = {
   [CommandType.PARTITIONED_METADATA_RESPONSE]: 'partitionMetadataResponse',
   [CommandType.GET_LAST_MESSAGE_ID_RESPONSE]: 'getLastMessageIdResponse',
   [CommandType.ACK_RESPONSE]: 'ackResponse',
+  [CommandType.GET_TOPICS_OF_NAMESPACE_RESPONSE]: 'getTopicsOfNamespaceResponse',
 };
 
 /**

@@ -41,6 +41,24 @@ export class LookupService {
     return Number(r.partitions ?? 0);
   }
 
+  /**
+   * GET_TOPICS_OF_NAMESPACE: the topics of `namespace` ("tenant/ns") in the given domain mode
+   * (PERSISTENT=0, NON_PERSISTENT=1, ALL=2), partitions listed one by one. The broker may filter
+   * by `pattern`; callers filter again, since older brokers ignore it.
+   */
+  async getTopicsOfNamespace(namespace: string, mode: number, pattern?: string): Promise<string[]> {
+    const conn = await this.pool.get(this.serviceAddress);
+    const requestId = conn.newRequestId();
+    const body: Record<string, unknown> = { request_id: requestId, namespace, mode };
+    if (pattern !== undefined) body.topics_pattern = pattern;
+    const res = await conn.request(
+      { type: CommandType.GET_TOPICS_OF_NAMESPACE, getTopicsOfNamespace: body },
+      requestId,
+    );
+    const r = (res.getTopicsOfNamespaceResponse ?? {}) as { topics?: string[] };
+    return r.topics ?? [];
+  }
+
   /** Finds the broker that owns `topic` and returns a ready connection to it. */
   async connectionFor(topic: string): Promise<ClientConnection> {
     let addr = this.serviceAddress;

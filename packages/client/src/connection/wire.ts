@@ -34,6 +34,10 @@ export interface MessageMetadata {
   deliver_at_time?: number;
   highest_sequence_id?: number;
   null_value?: boolean;
+  uuid?: string;
+  num_chunks_from_msg?: number;
+  total_chunk_msg_size?: number;
+  chunk_id?: number;
 }
 
 export interface SingleMessageMetadata {
@@ -56,6 +60,9 @@ export interface Command {
 export interface PayloadSection {
   metadata: MessageMetadata;
   payload: Buffer;
+  /** The CRC32C carried on the wire; undefined when the frame had none. */
+  checksum?: number;
+  /** True when there is no checksum or it matches metadataSize + metadata + payload. */
   checksumValid: boolean;
 }
 
@@ -80,9 +87,36 @@ export function encodePayloadCommand(cmd: Command, metadata: MessageMetadata, pa
   return serialize(cmd, metadata, payload, { checksum: true });
 }
 
+/** The parts of a topic name the client needs (Pulsar's TopicName). */
+export interface TopicNameParts {
+  /** `domain://tenant/namespace/topic`, the name as given but in full form. */
+  full: string;
+  /** The full name without a `-partition-N` suffix. */
+  partitioned: string;
+  /** `tenant/namespace` */
+  namespace: string;
+  domain: 'persistent' | 'non-persistent';
+}
+
+/** Parses a topic name (short forms allowed); throws the protocol's INVALID_TOPIC_NAME error. */
+export function parseTopicName(name: string): TopicNameParts {
+  const t = protocol.TopicName.parse(name);
+  return {
+    full: t.toString(),
+    partitioned: t.partitionedTopicName,
+    namespace: t.namespace,
+    domain: t.domain,
+  };
+}
+
+/** Bytes `metadata` takes once encoded (MessageMetadata protobuf), to size chunks. */
+export function encodedMetadataSize(metadata: MessageMetadata): number {
+  return (protocol.encodeMessageMetadata as (m: unknown) => Buffer)(metadata).length;
+}
+
 /** Incremental decoder for one socket's byte stream. */
 export class FrameReader {
-  private readonly decoder: { push(chunk: Buffer): void; next(): unknown };
+  private readonly decoder: { push(chunk: Buffer): void; next(): unknown; bufferedBytes: number };
 
   constructor(maxFrameSize: number) {
     this.decoder = new protocol.FrameDecoder({ maxFrameSize }) as unknown as FrameReader['decoder'];
@@ -94,6 +128,11 @@ export class FrameReader {
 
   next(): DecodedFrame | null {
     return this.decoder.next() as DecodedFrame | null;
+  }
+
+  /** Bytes received and not yet returned as frames. */
+  get bufferedBytes(): number {
+    return this.decoder.bufferedBytes;
   }
 }
 

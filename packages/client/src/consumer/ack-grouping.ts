@@ -1,4 +1,5 @@
 import type { MessageIdData } from '../connection/wire.js';
+import { systemTime, type Cancel, type Scheduler } from '../util/clock.js';
 
 /** Flush once this many individual acks are waiting, even before the timer fires. */
 const MAX_GROUPED_ACKS = 1000;
@@ -20,11 +21,12 @@ const CUMULATIVE = 1;
 export class AckGroupingTracker {
   private individual = new Map<string, MessageIdData>();
   private cumulative: MessageIdData | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: Cancel | undefined;
 
   constructor(
     private readonly sink: AckSink,
     private readonly groupTimeMs = 100,
+    private readonly scheduler: Scheduler = systemTime,
   ) {}
 
   addIndividual(id: MessageIdData): void {
@@ -44,10 +46,8 @@ export class AckGroupingTracker {
 
   /** Sends everything pending; acks that cannot be sent now are retried on the next flush. */
   flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     if (this.cumulative && this.sink.sendAck(CUMULATIVE, [this.cumulative])) this.cumulative = undefined;
     if (this.individual.size > 0 && this.sink.sendAck(INDIVIDUAL, [...this.individual.values()])) {
       this.individual.clear();
@@ -56,16 +56,15 @@ export class AckGroupingTracker {
   }
 
   private arm(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (this.cancelTimer) return;
+    this.cancelTimer = this.scheduler.after(this.groupTimeMs || 100, () => {
+      this.cancelTimer = undefined;
       this.flush();
-    }, this.groupTimeMs || 100);
-    this.timer.unref();
+    });
   }
 
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 }

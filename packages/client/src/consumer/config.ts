@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidConfigurationError } from '../errors.js';
+import { multiplierBackoff } from './redelivery-backoff.js';
 import type { ConsumerConfig, ResolvedConsumerConfig, SubscriptionType } from './types.js';
 
 /** CommandSubscribe.subType wire values. */
@@ -30,6 +31,15 @@ export function resolveConsumerConfig(cfg: ConsumerConfig): ResolvedConsumerConf
   if (!Number.isInteger(receiverQueueSize) || receiverQueueSize < 1) {
     throw new InvalidConfigurationError('receiverQueueSize must be a positive integer');
   }
+  const maxPendingChunkedMessage = cfg.maxPendingChunkedMessage ?? 10;
+  if (!Number.isInteger(maxPendingChunkedMessage) || maxPendingChunkedMessage < 1) {
+    throw new InvalidConfigurationError('maxPendingChunkedMessage must be a positive integer');
+  }
+  const expireChunksMs = cfg.expireTimeOfIncompleteChunkedMessageMs ?? 60_000;
+  if (!(expireChunksMs >= 0)) {
+    throw new InvalidConfigurationError('expireTimeOfIncompleteChunkedMessageMs must be >= 0');
+  }
+  const backoff = cfg.negativeAckRedeliveryBackoff;
   return {
     subscription: cfg.subscription,
     subType,
@@ -38,6 +48,10 @@ export function resolveConsumerConfig(cfg: ConsumerConfig): ResolvedConsumerConf
     consumerName: cfg.consumerName ?? randomName(),
     ackTimeoutMs: cfg.ackTimeoutMs ?? 0,
     nAckRedeliverTimeoutMs: cfg.nAckRedeliverTimeoutMs ?? 60_000,
+    nackBackoff: backoff === undefined ? undefined : multiplierBackoff(backoff),
+    maxPendingChunkedMessage,
+    autoAckOldestChunkedMessageOnQueueFull: cfg.autoAckOldestChunkedMessageOnQueueFull ?? false,
+    expireTimeOfIncompleteChunkedMessageMs: expireChunksMs,
     priorityLevel: cfg.priorityLevel,
     readCompacted: cfg.readCompacted ?? false,
     ackGroupingTimeMs: cfg.ackGroupingTimeMs ?? 100,

@@ -1,33 +1,56 @@
 import type { ClientContext } from '../client-context.js';
+import { DeadLetterRouter } from '../dead-letter/dead-letter-router.js';
+import { resolveDeadLetterPolicy, type ResolvedDeadLetterPolicy } from '../dead-letter/policy.js';
+import { RetryRouter } from '../dead-letter/retry-router.js';
 import { AlreadyClosedError, InvalidConfigurationError } from '../errors.js';
 import type { MessageId } from '../message-id.js';
 import { AsyncQueue } from '../util/async-queue.js';
 import { resolveConsumerConfig } from './config.js';
 import type { Message } from './message.js';
-import { PartitionConsumer } from './partition-consumer.js';
-import type { ConsumerConfig, ResolvedConsumerConfig } from './types.js';
+import type { PartitionConsumer } from './partition-consumer.js';
+import { PatternWatcher } from './pattern-watcher.js';
+import { processByKey, type KeyedProcessing, type ProcessByKeyOptions } from './process-by-key.js';
+import { TopicConsumers } from './topic-consumers.js';
+import { parseTopicsPattern } from './topics-pattern.js';
+import type { ConsumerConfig, ListenerConsumer, ResolvedConsumerConfig } from './types.js';
+
+/** Pulsar's default patternAutoDiscoveryPeriod. */
+const DEFAULT_PATTERN_DISCOVERY_PERIOD_MS = 60_000;
 
 /**
- * A subscription on one or more topics: one PartitionConsumer per topic partition, all feeding one
- * receive queue. Messages are pulled with `receive()` / `for await`, or pushed to `listener`.
+ * A subscription on one or more topics (a list, or every topic of a namespace matching a pattern,
+ * rediscovered periodically): one PartitionConsumer per topic partition, all feeding one receive
+ * queue. Messages are pulled with `receive()` / `for await`, pushed to `listener`, or processed
+ * concurrently per key with `processByKey`. Each message names its topic and is acknowledged on
+ * the partition it came from.
  *
- * Acknowledgements are grouped for `ackGroupingTimeMs` (100 ms, like the official clients) and sent
- * as one ACK; `close()` sends what is pending first.
+ * With a dead-letter policy, a message the broker delivers for the maxRedeliverCount-th time is
+ * published to the dead-letter topic and acknowledged instead of being handed out; with
+ * retryEnable, `reconsumeLater` sends a message round the retry topic.
  */
-export class Consumer implements AsyncIterable<Message> {
+export class Consumer implements AsyncIterable<Message>, ListenerConsumer {
   private readonly queue = new AsyncQueue<{ msg: Message; from: PartitionConsumer }>();
   private readonly owners = new WeakMap<MessageId, PartitionConsumer>();
-  private parts: PartitionConsumer[] = [];
+  private readonly topics: TopicConsumers;
+  private deadLetter: DeadLetterRouter | undefined;
+  private retry: RetryRouter | undefined;
+  private watcher: PatternWatcher | undefined;
+  private processing: KeyedProcessing | undefined;
   private closed = false;
   private untrack: () => void = () => undefined;
 
-  protected constructor(private readonly listener: ConsumerConfig['listener']) {}
+  protected constructor(
+    private readonly ctx: ClientContext,
+    cfg: ResolvedConsumerConfig,
+    private readonly listener: ConsumerConfig['listener'],
+  ) {
+    this.topics = new TopicConsumers(ctx, cfg, (msg, from) => this.onMessage(msg, from));
+  }
 
   static async create(ctx: ClientContext, config: ConsumerConfig): Promise<Consumer> {
-    const topics = config.topics ?? (config.topic ? [config.topic] : []);
-    if (topics.length === 0) throw new InvalidConfigurationError('topic or topics is required');
-    const consumer = new Consumer(config.listener);
-    await consumer.init(ctx, topics, resolveConsumerConfig(config));
+    const cfg = resolveConsumerConfig(config);
+    const consumer = new Consumer(ctx, cfg, config.listener);
+    await consumer.init(config, cfg);
     return consumer;
   }
 
@@ -37,38 +60,102 @@ export class Consumer implements AsyncIterable<Message> {
     topic: string,
     cfg: ResolvedConsumerConfig,
   ): Promise<Consumer> {
-    const consumer = new Consumer(undefined);
-    await consumer.init(ctx, [topic], cfg);
+    const consumer = new Consumer(ctx, cfg, undefined);
+    await consumer.topics.add([topic]);
+    consumer.untrack = ctx.track(consumer);
     return consumer;
   }
 
-  /** Expands partitioned topics and subscribes every partition; any failure undoes the rest. */
-  protected async init(ctx: ClientContext, topics: string[], cfg: ResolvedConsumerConfig): Promise<void> {
-    const deliver = (msg: Message, from: PartitionConsumer) => this.queue.push({ msg, from });
-    for (const topic of topics) {
-      const n = await ctx.lookup.getPartitionCount(topic);
-      if (n === 0) this.parts.push(new PartitionConsumer(ctx, topic, -1, cfg, deliver));
-      for (let i = 0; i < n; i++) {
-        this.parts.push(new PartitionConsumer(ctx, `${topic}-partition-${i}`, i, cfg, deliver));
-      }
+  /** Resolves the topic list, the dead-letter policy and the pattern, then subscribes everything. */
+  private async init(config: ConsumerConfig, cfg: ResolvedConsumerConfig): Promise<void> {
+    const listed = [...new Set(config.topics ?? (config.topic ? [config.topic] : []))];
+    if (config.topicsPattern !== undefined && listed.length > 0) {
+      throw new InvalidConfigurationError('topicsPattern cannot be combined with topic or topics');
     }
-    const results = await Promise.allSettled(this.parts.map((p) => p.start()));
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) {
-      await Promise.all(this.parts.map((p) => p.close().catch(() => undefined)));
-      throw failed.reason;
+    if (config.topicsPattern === undefined && listed.length === 0) {
+      throw new InvalidConfigurationError('topic, topics or topicsPattern is required');
     }
-    this.untrack = ctx.track(this);
+    const retryEnable = config.retryEnable ?? false;
+    const policy = resolveDeadLetterPolicy(listed[0], cfg.subscription, config.deadLetterPolicy, retryEnable);
+    let topics = listed;
+    if (config.topicsPattern !== undefined) {
+      const pattern = parseTopicsPattern(config.topicsPattern);
+      this.watcher = new PatternWatcher(pattern, this.ctx.lookup, this.topics, this.ctx.time, this.ctx.log);
+      topics = await this.watcher.discover();
+    }
+    this.setUpLetters(policy, cfg);
+    if (this.retry && policy?.retryLetterTopic && !topics.includes(policy.retryLetterTopic)) {
+      topics = [...topics, policy.retryLetterTopic];
+    }
+    try {
+      await this.topics.add(topics);
+    } catch (err) {
+      await this.closeLetters();
+      throw err;
+    }
+    this.untrack = this.ctx.track(this);
+    const period = config.patternAutoDiscoveryPeriodMs ?? DEFAULT_PATTERN_DISCOVERY_PERIOD_MS;
+    if (!(period > 0)) throw new InvalidConfigurationError('patternAutoDiscoveryPeriodMs must be positive');
+    this.watcher?.start(period);
     if (this.listener) void this.runListener();
+  }
+
+  private setUpLetters(policy: ResolvedDeadLetterPolicy | undefined, cfg: ResolvedConsumerConfig): void {
+    if (!policy) return;
+    this.deadLetter = new DeadLetterRouter(this.ctx, policy, cfg.subscription, cfg.consumerName);
+    if (policy.retryLetterTopic)
+      this.retry = new RetryRouter(this.ctx, policy.retryLetterTopic, this.deadLetter);
+  }
+
+  /** Every message a partition consumer unpacks comes here, before the application sees it. */
+  private onMessage(msg: Message, from: PartitionConsumer): void {
+    if (this.deadLetter?.shouldDeadLetter(msg)) {
+      this.moveToDeadLetter(msg, from);
+      return;
+    }
+    this.queue.push({ msg, from });
+  }
+
+  /**
+   * Publishes the message to the dead-letter topic, then acknowledges it; if publishing fails it is
+   * negatively acknowledged, so it comes back (still over the limit) and is tried again.
+   */
+  private moveToDeadLetter(msg: Message, from: PartitionConsumer): void {
+    if (!from.onDequeued(msg)) return;
+    const id = msg.getMessageId();
+    const settle = (action: () => void) => {
+      try {
+        action();
+      } catch {
+        // The consumer closed meanwhile; the broker redelivers the message to the next one.
+      }
+    };
+    this.deadLetter!.publish(msg).then(
+      () => settle(() => from.acknowledge(id)),
+      (err: unknown) => {
+        this.ctx.log('warn', `${msg.getTopicName()}: dead-lettering ${id.toString()} failed: ${String(err)}`);
+        settle(() => from.negativeAcknowledge(id, msg.getRedeliveryCount()));
+      },
+    );
   }
 
   /** Waits for the next message; with `timeoutMs`, rejects with TimeoutError when none arrives. */
   async receive(timeoutMs?: number): Promise<Message> {
+    return this.take(timeoutMs, undefined);
+  }
+
+  /** Waits for the next message until `signal` aborts (processByKey uses this to stop cleanly). */
+  async receiveUntil(signal: AbortSignal): Promise<Message> {
+    return this.take(undefined, signal);
+  }
+
+  private async take(timeoutMs: number | undefined, signal: AbortSignal | undefined): Promise<Message> {
     if (this.closed) throw new AlreadyClosedError('consumer');
-    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+    const time = this.ctx.time;
+    const deadline = timeoutMs === undefined ? undefined : time.now() + timeoutMs;
     for (;;) {
-      const remaining = deadline === undefined ? undefined : Math.max(1, deadline - Date.now());
-      const { msg, from } = await this.queue.take(remaining);
+      const remaining = deadline === undefined ? undefined : Math.max(1, deadline - time.now());
+      const { msg, from } = await this.queue.take(remaining, signal);
       if (!from.onDequeued(msg)) continue; // queued before a reconnect: the broker sends it again
       this.owners.set(msg.getMessageId(), from);
       return msg;
@@ -101,16 +188,44 @@ export class Consumer implements AsyncIterable<Message> {
     }
   }
 
-  private ownerOf(id: MessageId): PartitionConsumer {
-    const owner =
-      this.owners.get(id) ??
-      (this.parts.length === 1 ? this.parts[0] : this.parts.find((p) => p.partition === id.partition));
+  /**
+   * Runs `handler` on every message, concurrently for different keys (ordering key, else partition
+   * key) and strictly in order within one key; see ProcessByKeyOptions. Not with a listener.
+   */
+  processByKey(
+    handler: (message: Message) => void | Promise<void>,
+    options: ProcessByKeyOptions = {},
+  ): KeyedProcessing {
+    this.ensureOpen();
+    if (this.listener || this.processing) {
+      throw new InvalidConfigurationError(
+        'processByKey cannot run beside a listener or another processByKey',
+      );
+    }
+    const processing = processByKey(this, handler, options, this.ctx.log);
+    this.processing = processing;
+    // Once it ends (stopped, or failed), another processByKey may start.
+    void processing.done.then(
+      () => this.clearProcessing(processing),
+      () => this.clearProcessing(processing),
+    );
+    return processing;
+  }
+
+  private clearProcessing(p: KeyedProcessing): void {
+    if (this.processing === p) this.processing = undefined;
+  }
+
+  /** The partition consumer a message id came from. */
+  private ownerOf(id: MessageId, topic?: string): PartitionConsumer {
+    const owner = this.owners.get(id) ?? this.topics.find(id, topic);
     if (!owner) throw new InvalidConfigurationError(`message id ${id.toString()} is not from this consumer`);
     return owner;
   }
 
   async acknowledge(message: Message): Promise<void> {
-    await this.acknowledgeId(message.getMessageId());
+    this.ensureOpen();
+    this.ownerOf(message.getMessageId(), message.getTopicName()).acknowledge(message.getMessageId());
   }
 
   async acknowledgeId(id: MessageId): Promise<void> {
@@ -119,7 +234,9 @@ export class Consumer implements AsyncIterable<Message> {
   }
 
   async acknowledgeCumulative(message: Message): Promise<void> {
-    await this.acknowledgeCumulativeId(message.getMessageId());
+    this.ensureOpen();
+    const id = message.getMessageId();
+    this.ownerOf(id, message.getTopicName()).acknowledgeCumulative(id);
   }
 
   async acknowledgeCumulativeId(id: MessageId): Promise<void> {
@@ -127,8 +244,11 @@ export class Consumer implements AsyncIterable<Message> {
     this.ownerOf(id).acknowledgeCumulative(id);
   }
 
+  /** Redelivered after the nack delay, or the back-off for its redelivery count. */
   negativeAcknowledge(message: Message): void {
-    this.negativeAcknowledgeId(message.getMessageId());
+    this.ensureOpen();
+    const id = message.getMessageId();
+    this.ownerOf(id, message.getTopicName()).negativeAcknowledge(id, message.getRedeliveryCount());
   }
 
   negativeAcknowledgeId(id: MessageId): void {
@@ -136,38 +256,67 @@ export class Consumer implements AsyncIterable<Message> {
     this.ownerOf(id).negativeAcknowledge(id);
   }
 
+  /**
+   * Sends the message round the retry topic to be delivered again after `delayMs` (or to the
+   * dead-letter topic once it has been reconsumed maxRedeliverCount times), then acknowledges it.
+   */
+  async reconsumeLater(message: Message, delayMs: number): Promise<void> {
+    this.ensureOpen();
+    if (!this.retry) throw new InvalidConfigurationError('reconsumeLater needs retryEnable');
+    await this.retry.publish(message, delayMs);
+    await this.acknowledge(message);
+  }
+
   /** Seeks every partition to a message id or a publish timestamp (epoch ms). */
   async seek(target: MessageId | number): Promise<void> {
     this.ensureOpen();
-    const parts = typeof target === 'number' ? this.parts : [this.ownerOf(target)];
+    const parts = typeof target === 'number' ? this.topics.all() : [this.ownerOf(target)];
     await Promise.all(parts.map((p) => p.seek(target)));
   }
 
   async unsubscribe(): Promise<void> {
     this.ensureOpen();
-    await Promise.all(this.parts.map((p) => p.close(true)));
-    this.finish();
+    await this.stopBackground();
+    await Promise.all(this.topics.all().map((p) => p.close(true)));
+    await this.finish();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await Promise.all(this.parts.map((p) => p.close()));
-    this.finish();
+    await this.stopBackground();
+    await this.topics.closeAll();
+    await this.finish();
   }
 
   isConnected(): boolean {
-    return this.parts.every((p) => p.state === 'ready');
+    return this.topics.all().every((p) => p.state === 'ready');
   }
 
   /** The per-partition consumers (internal; the reader asks them for the last message id). */
   get partitions(): readonly PartitionConsumer[] {
-    return this.parts;
+    return this.topics.all();
   }
 
-  private finish(): void {
+  /** The (partitioned) topics this consumer is subscribed to now. */
+  getTopics(): string[] {
+    return this.topics.current();
+  }
+
+  private async stopBackground(): Promise<void> {
+    await this.watcher?.stop();
+  }
+
+  private async closeLetters(): Promise<void> {
+    await Promise.all([this.retry?.close(), this.deadLetter?.close()]);
+  }
+
+  private async finish(): Promise<void> {
     this.closed = true;
     this.untrack();
     this.queue.close(new AlreadyClosedError('consumer'));
+    const processing = this.processing;
+    await processing?.done.catch(() => undefined);
+    await this.closeLetters();
   }
 
   private ensureOpen(): void {

@@ -1,19 +1,29 @@
 import type { ClientContext } from '../client-context.js';
 import type { ClientConnection, ConsumerHandler } from '../connection/connection.js';
-import { CommandType, type Command, type DecodedFrame, type MessageIdData } from '../connection/wire.js';
+import {
+  CommandType,
+  type Command,
+  type DecodedFrame,
+  type MessageIdData,
+  type MessageMetadata,
+} from '../connection/wire.js';
 import { AlreadyClosedError, ConnectionClosedError, TimeoutError, isRetriable } from '../errors.js';
-import { MessageId } from '../message-id.js';
+import { MessageId, type ChunkMessageId } from '../message-id.js';
 import { toKeyValues } from '../producer/message-metadata.js';
 import { Backoff } from '../util/backoff.js';
-import { AckGroupingTracker } from './ack-grouping.js';
-import { BatchAckTracker } from './batch-ack-tracker.js';
+import type { Cancel } from '../util/clock.js';
+import { Acknowledgements, entryIdData, isAfter } from './acknowledgements.js';
+import { ChunkIntake, isChunk } from './chunk-intake.js';
 import type { Message } from './message.js';
-import { RedeliveryTracker } from './redelivery-tracker.js';
 import type { ResolvedConsumerConfig } from './types.js';
-import { unpackMessage } from './unpack.js';
+import { unpackEntry, unpackMessage } from './unpack.js';
 
 const SHARED = 1;
 const KEY_SHARED = 3;
+/** CommandAck.ValidationError.ChecksumMismatch */
+const CHECKSUM_MISMATCH = 2;
+/** Ids per REDELIVER_UNACKNOWLEDGED_MESSAGES, as the Java client splits them. */
+const MAX_REDELIVER_IDS = 1000;
 
 /**
  * Consumer states: 'connecting' while (re)subscribing, 'ready' while messages flow, 'closing' once
@@ -23,8 +33,9 @@ type State = 'connecting' | 'ready' | 'closing' | 'closed';
 
 /**
  * The subscription of one consumer on one topic partition: SUBSCRIBE and FLOW permits, unpacking
- * MESSAGE frames into the shared receive queue, acks (grouped), negative acks and the ack timeout,
- * and re-subscribing with back-off when the connection or the broker drops it.
+ * MESSAGE frames into the shared receive queue (checking their CRC32C and reassembling chunks),
+ * acks (grouped), negative acks and the ack timeout, and re-subscribing with back-off when the
+ * connection or the broker drops it.
  */
 export class PartitionConsumer implements ConsumerHandler {
   state: State = 'connecting';
@@ -36,11 +47,9 @@ export class PartitionConsumer implements ConsumerHandler {
   private permitsToGrant = 0;
   private queued = 0;
   private readonly backoff = new Backoff();
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private readonly batchAcks = new BatchAckTracker();
-  private readonly acks: AckGroupingTracker;
-  private readonly nacks: RedeliveryTracker;
-  private readonly unacked: RedeliveryTracker | undefined;
+  private cancelReconnect: Cancel | undefined;
+  private readonly acks: Acknowledgements;
+  private readonly chunks: ChunkIntake;
   /** Where a non-durable subscription starts; moved by seek. */
   private startMessageId: MessageId | undefined;
 
@@ -53,24 +62,31 @@ export class PartitionConsumer implements ConsumerHandler {
   ) {
     this.consumerId = ctx.newConsumerId();
     this.startMessageId = cfg.startMessageId;
-    this.acks = new AckGroupingTracker({ sendAck: (t, ids) => this.sendAck(t, ids) }, cfg.ackGroupingTimeMs);
-    this.nacks = new RedeliveryTracker(cfg.nAckRedeliverTimeoutMs, (ids) => this.redeliver(ids));
-    if (cfg.ackTimeoutMs > 0)
-      this.unacked = new RedeliveryTracker(cfg.ackTimeoutMs, (ids) => this.redeliver(ids));
+    this.chunks = new ChunkIntake(topic, partition, cfg, ctx.time, ctx.log, {
+      ackEntries: (ids) => this.acks.ackEntries(ids),
+      redeliverEntries: (ids) => ids.forEach((id) => this.acks.nackEntry(id)),
+      deliverChunked: (id, payload, meta, count) => this.deliverChunked(id, payload, meta, count),
+    });
+    this.acks = new Acknowledgements(cfg, ctx.time, this.chunks, {
+      sendAck: (type, ids) => this.sendAck(type, ids),
+      redeliver: (ids) => this.redeliver(ids),
+    });
   }
 
   async start(): Promise<void> {
-    const deadline = Date.now() + this.ctx.operationTimeoutMs;
+    const time = this.ctx.time;
+    const deadline = time.now() + this.ctx.operationTimeoutMs;
     for (;;) {
       try {
         await this.subscribe();
         return;
       } catch (err) {
-        if (!isRetriable(err) || Date.now() + 100 > deadline) {
+        if (!isRetriable(err) || time.now() + 100 > deadline) {
           this.state = 'closed';
           throw err;
         }
-        await new Promise((r) => setTimeout(r, Math.min(this.backoff.next(), deadline - Date.now())));
+        const wait = Math.min(this.backoff.next(), deadline - time.now());
+        await new Promise<void>((r) => time.after(wait, r));
       }
     }
   }
@@ -120,9 +136,21 @@ export class PartitionConsumer implements ConsumerHandler {
     this.acks.flush();
   }
 
-  // CommandMessage: unpack, drop what a reader already passed, and queue the rest.
+  // CommandMessage: check, reassemble chunks, unpack, drop what a reader already passed, queue.
   onMessage(cmd: Record<string, unknown>, frame: DecodedFrame): void {
     if (this.state !== 'ready') return;
+    const section = frame.payload;
+    const raw = (cmd.message_id ?? {}) as { ledgerId: number; entryId: number };
+    if (section && !section.checksumValid) {
+      this.discardCorrupted(raw, Number(section.metadata.num_messages_in_batch ?? 1));
+      return;
+    }
+    if (section && isChunk(section.metadata)) {
+      const count = Number(cmd.redelivery_count ?? 0);
+      // A chunk that did not complete a message is consumed here, so its permit comes back now.
+      if (!this.chunks.onChunk(Number(raw.ledgerId), Number(raw.entryId), section, count)) this.addPermits(1);
+      return;
+    }
     let msgs: Message[];
     try {
       msgs = unpackMessage(this.topic, this.partition, cmd, frame);
@@ -131,13 +159,60 @@ export class PartitionConsumer implements ConsumerHandler {
       this.addPermits(1);
       return;
     }
-    const total = Number(frame.payload?.metadata.num_messages_in_batch ?? 1);
+    this.enqueue(msgs, Number(section?.metadata.num_messages_in_batch ?? 1));
+  }
+
+  /**
+   * A MESSAGE whose CRC32C does not match: acknowledged with validation_error ChecksumMismatch and
+   * dropped, as the Java client does (ConsumerImpl.discardCorruptedMessage). The broker checked the
+   * CRC when the entry was published, so a mismatch here is damage at rest or in transit, and
+   * redelivering the same stored bytes would fail the same way forever.
+   */
+  private discardCorrupted(raw: { ledgerId: number; entryId: number }, permits: number): void {
+    this.ctx.log(
+      'error',
+      `${this.topic}: discarding message ${raw.ledgerId}:${raw.entryId}: checksum mismatch`,
+    );
+    this.conn?.send({
+      type: CommandType.ACK,
+      ack: {
+        consumer_id: this.consumerId,
+        ack_type: 0,
+        message_id: [{ ledgerId: Number(raw.ledgerId), entryId: Number(raw.entryId) }],
+        validation_error: CHECKSUM_MISMATCH,
+      },
+    });
+    this.addPermits(permits);
+  }
+
+  /** A chunked message is complete: build it from the joined payload and the last chunk's metadata. */
+  private deliverChunked(id: ChunkMessageId, payload: Buffer, meta: MessageMetadata, count: number): void {
+    let msgs: Message[];
+    try {
+      const { ledgerId, entryId } = id;
+      const parts = { topic: this.topic, partition: this.partition, metadata: meta, payload };
+      msgs = unpackEntry({ ...parts, ledgerId, entryId, redeliveryCount: count, id });
+    } catch (err) {
+      this.ctx.log(
+        'warn',
+        `${this.topic}: dropping undecodable chunked message ${id.toString()}: ${String(err)}`,
+      );
+      this.acks.ackEntries(id.entries());
+      this.chunks.forget(id);
+      this.addPermits(1);
+      return;
+    }
+    this.enqueue(msgs, 1);
+  }
+
+  /** Queues unpacked messages of one entry that cost `total` permits. */
+  private enqueue(msgs: Message[], total: number): void {
     const after = this.cfg.durable ? undefined : this.resumeAfter();
     const filter = after !== undefined && !after.isEarliest() && !after.isLatest();
     const keep = filter ? msgs.filter((m) => isAfter(m.getMessageId(), after!)) : msgs;
     this.addPermits(total - keep.length);
     const batchIndexes = keep.map((m) => m.getMessageId().batchIndex).filter((i) => i >= 0);
-    if (keep.length > 0) this.batchAcks.register(keep[0].getMessageId().entryKey(), batchIndexes);
+    if (keep.length > 0) this.acks.delivered(keep[0].getMessageId().entryKey(), batchIndexes);
     for (const m of keep) {
       m.epoch = this.epoch;
       this.queued++;
@@ -149,8 +224,9 @@ export class PartitionConsumer implements ConsumerHandler {
   onDequeued(msg: Message): boolean {
     if (msg.epoch !== this.epoch) return false;
     this.queued--;
-    this.lastDequeued = msg.getMessageId();
-    this.unacked?.add(msg.getMessageId());
+    const id = msg.getMessageId();
+    this.lastDequeued = id;
+    this.acks.dequeued(id);
     this.addPermits(1);
     return true;
   }
@@ -172,32 +248,21 @@ export class PartitionConsumer implements ConsumerHandler {
     });
   }
 
+  /** Acknowledges one message; for a chunked message, every chunk it was stored in. */
   acknowledge(id: MessageId): void {
     this.ensureOpen();
-    if (!this.batchAcks.ack(id)) return;
-    this.unacked?.remove(id.entryKey());
-    this.nacks.remove(id.entryKey());
-    this.acks.addIndividual(entryIdData(id));
+    this.acks.ack(id);
   }
 
-  /**
-   * CommandAck with ack_type Cumulative. A batch message that is not its batch's last one acks up
-   * to the previous entry, as the Java client does, so the rest of its batch is not lost.
-   */
   acknowledgeCumulative(id: MessageId): void {
     this.ensureOpen();
-    this.unacked?.removeUpTo(id);
-    const wholeEntry = id.batchIndex < 0 || id.batchSize === 0 || id.batchIndex === id.batchSize - 1;
-    if (wholeEntry) this.acks.addCumulative(entryIdData(id));
-    else if (id.entryId > 0) this.acks.addCumulative({ ledgerId: id.ledgerId, entryId: id.entryId - 1 });
+    this.acks.ackCumulative(id);
   }
 
-  /** The entry is redelivered after nAckRedeliverTimeoutMs (all of it, for a batch). */
-  negativeAcknowledge(id: MessageId): void {
+  /** Redelivered after the nack delay or back-off; due nacks go out together, one per tick. */
+  negativeAcknowledge(id: MessageId, redeliveryCount = 0): void {
     this.ensureOpen();
-    this.unacked?.remove(id.entryKey());
-    this.batchAcks.forget(id.entryKey());
-    this.nacks.add(id);
+    this.acks.nack(id, redeliveryCount);
   }
 
   /**
@@ -207,16 +272,17 @@ export class PartitionConsumer implements ConsumerHandler {
   private redeliver(ids: MessageId[]): void {
     if (this.state !== 'ready') return;
     if (this.cfg.subType === SHARED || this.cfg.subType === KEY_SHARED) {
-      for (const id of ids) this.batchAcks.forget(id.entryKey());
-      this.conn?.send({
-        type: CommandType.REDELIVER_UNACKNOWLEDGED_MESSAGES,
-        redeliverUnacknowledgedMessages: { consumer_id: this.consumerId, message_ids: ids.map(entryIdData) },
-      });
+      this.acks.redelivering(ids);
+      for (let at = 0; at < ids.length; at += MAX_REDELIVER_IDS) {
+        const message_ids = ids.slice(at, at + MAX_REDELIVER_IDS).map(entryIdData);
+        this.conn?.send({
+          type: CommandType.REDELIVER_UNACKNOWLEDGED_MESSAGES,
+          redeliverUnacknowledgedMessages: { consumer_id: this.consumerId, message_ids },
+        });
+      }
       return;
     }
     const dropped = this.dropQueue();
-    this.unacked?.clear();
-    this.nacks.clear();
     this.conn?.send({
       type: CommandType.REDELIVER_UNACKNOWLEDGED_MESSAGES,
       redeliverUnacknowledgedMessages: { consumer_id: this.consumerId },
@@ -224,12 +290,13 @@ export class PartitionConsumer implements ConsumerHandler {
     this.addPermits(dropped);
   }
 
-  /** Makes every queued message stale and returns how many there were. */
+  /** Makes every queued message stale, forgets what was owed for them, returns how many. */
   private dropQueue(): number {
     this.epoch++;
     const dropped = this.queued;
     this.queued = 0;
-    this.batchAcks.clear();
+    this.acks.reset();
+    this.chunks.clear();
     return dropped;
   }
 
@@ -285,10 +352,7 @@ export class PartitionConsumer implements ConsumerHandler {
         target.batchIndex - 1,
       );
     }
-    const dropped = this.dropQueue();
-    this.unacked?.clear();
-    this.nacks.clear();
-    this.addPermits(dropped);
+    this.addPermits(this.dropQueue());
   }
 
   onClosedByBroker(): void {
@@ -302,16 +366,14 @@ export class PartitionConsumer implements ConsumerHandler {
 
   /** The broker redelivers everything unacknowledged after a re-subscribe, so local state resets. */
   private scheduleReconnect(): void {
-    if (this.state === 'closing' || this.state === 'closed' || this.reconnectTimer) return;
+    if (this.state === 'closing' || this.state === 'closed' || this.cancelReconnect) return;
     this.state = 'connecting';
     this.conn?.consumers.delete(this.consumerId);
     this.conn = undefined;
     this.dropQueue();
     this.permitsToGrant = 0;
-    this.unacked?.clear();
-    this.nacks.clear();
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
+    this.cancelReconnect = this.ctx.time.after(this.backoff.next(), () => {
+      this.cancelReconnect = undefined;
       this.subscribe().catch((err: unknown) => {
         if (this.state === 'closing' || this.state === 'closed') return;
         if (isRetriable(err)) {
@@ -322,7 +384,7 @@ export class PartitionConsumer implements ConsumerHandler {
         this.ctx.log('error', `${this.topic}: consumer failed for good: ${String(err)}`);
         this.state = 'closed';
       });
-    }, this.backoff.next());
+    });
   }
 
   private ensureOpen(): void {
@@ -346,19 +408,9 @@ export class PartitionConsumer implements ConsumerHandler {
       await this.request(CommandType.CLOSE_CONSUMER, 'close_consumer', {}).catch(() => undefined);
     }
     this.state = 'closed';
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.cancelReconnect?.();
     this.conn?.consumers.delete(this.consumerId);
     this.acks.close();
-    this.nacks.stop();
-    this.unacked?.stop();
+    this.chunks.close();
   }
-}
-
-function entryIdData(id: MessageId): MessageIdData {
-  return { ledgerId: id.ledgerId, entryId: id.entryId };
-}
-
-/** Whether `id` comes strictly after `after` (a latest start matches nothing older). */
-function isAfter(id: MessageId, after: MessageId): boolean {
-  return MessageId.compare(id, after) > 0;
 }

@@ -3,43 +3,63 @@ import type { MessageIdData } from '../connection/wire.js';
 import { MessageId } from '../message-id.js';
 import { AckGroupingTracker } from './ack-grouping.js';
 import { BatchAckTracker } from './batch-ack-tracker.js';
+import { ManualClock } from '../util/clock.js';
+import { multiplierBackoff } from './redelivery-backoff.js';
 import { RedeliveryTracker } from './redelivery-tracker.js';
 import { ackSetHas } from './unpack.js';
 
 describe('RedeliveryTracker', () => {
   it('returns entries once they are due, once each, and honours removal', () => {
-    let now = 1000;
-    const t = new RedeliveryTracker(
-      500,
-      () => undefined,
-      50,
-      () => now,
-    );
+    const clock = new ManualClock(1000);
+    const t = new RedeliveryTracker(500, () => undefined, clock, 50);
     t.add(new MessageId(1, 1));
     t.add(new MessageId(1, 1, -1, 3)); // same entry: not added twice
     t.add(new MessageId(1, 2));
     t.add(new MessageId(1, 3));
     t.remove(new MessageId(1, 3).entryKey());
     expect(t.size).toBe(2);
-    now = 1499;
-    expect(t.sweep()).toEqual([]);
-    now = 1500;
-    expect(t.sweep().map(String)).toEqual(['1:1:-1:-1', '1:2:-1:-1']);
+    clock.advance(499);
     expect(t.sweep()).toEqual([]);
     t.stop();
+    clock.advance(1);
+    expect(t.sweep().map(String)).toEqual(['1:1:-1:-1', '1:2:-1:-1']);
+    expect(t.sweep()).toEqual([]);
+  });
+
+  it('hands every entry due in one tick over together, each with its own delay', () => {
+    const clock = new ManualClock(0);
+    const batches: string[][] = [];
+    const t = new RedeliveryTracker(1000, (ids) => batches.push(ids.map(String)), clock, 100);
+    t.add(new MessageId(1, 1), { delayMs: 150 });
+    t.add(new MessageId(1, 2), { delayMs: 180 });
+    t.add(new MessageId(1, 3), { delayMs: 450 });
+    t.add(new MessageId(1, 4)); // the default delay
+    clock.advance(199); // ticks at 100: nothing due yet
+    expect(batches).toEqual([]);
+    clock.advance(1); // the tick at 200 finds both early ones due and sends them together
+    expect(batches).toEqual([['1:1:-1:-1', '1:2:-1:-1']]);
+    clock.advance(300);
+    expect(batches).toEqual([['1:1:-1:-1', '1:2:-1:-1'], ['1:3:-1:-1']]);
+    clock.advance(600);
+    expect(batches.at(-1)).toEqual(['1:4:-1:-1']);
+    // Nothing is waiting any more, so no timer is left behind.
+    expect(clock.pendingTasks).toBe(0);
   });
 
   it('drops everything up to a cumulative ack', () => {
-    const t = new RedeliveryTracker(
-      500,
-      () => undefined,
-      50,
-      () => 0,
-    );
+    const t = new RedeliveryTracker(500, () => undefined, new ManualClock(), 50);
     for (let e = 0; e < 5; e++) t.add(new MessageId(1, e));
     t.removeUpTo(new MessageId(1, 2));
     expect(t.size).toBe(2);
     t.stop();
+  });
+});
+
+describe('multiplierBackoff', () => {
+  it('grows the nack delay with the redelivery count up to the cap, as Java does', () => {
+    const next = multiplierBackoff({ minDelayMs: 100, maxDelayMs: 1000, multiplier: 2 });
+    expect([0, 1, 2, 3, 4, 5, 100, 5000].map(next)).toEqual([100, 200, 400, 800, 1000, 1000, 1000, 1000]);
+    expect(() => multiplierBackoff({ minDelayMs: 10, maxDelayMs: 5, multiplier: 2 })).toThrow(/backoff/i);
   });
 });
 
@@ -57,16 +77,18 @@ describe('BatchAckTracker', () => {
 });
 
 describe('AckGroupingTracker', () => {
-  it('groups individual acks into one frame and keeps the highest cumulative id', async () => {
+  it('groups individual acks into one frame and keeps the highest cumulative id', () => {
+    const clock = new ManualClock();
     const sent: { type: number; ids: MessageIdData[] }[] = [];
-    const t = new AckGroupingTracker({ sendAck: (type, ids) => (sent.push({ type, ids }), true) }, 30);
+    const t = new AckGroupingTracker({ sendAck: (type, ids) => (sent.push({ type, ids }), true) }, 30, clock);
     t.addIndividual({ ledgerId: 1, entryId: 1 });
     t.addIndividual({ ledgerId: 1, entryId: 2 });
     t.addIndividual({ ledgerId: 1, entryId: 2 });
     t.addCumulative({ ledgerId: 1, entryId: 5 });
     t.addCumulative({ ledgerId: 1, entryId: 3 });
+    clock.advance(29);
     expect(sent).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 80));
+    clock.advance(1);
     expect(sent).toEqual([
       { type: 1, ids: [{ ledgerId: 1, entryId: 5 }] },
       {

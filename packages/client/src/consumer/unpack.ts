@@ -1,4 +1,9 @@
-import { decodeBatch, decompressPayload, type DecodedFrame } from '../connection/wire.js';
+import {
+  decodeBatch,
+  decompressPayload,
+  type DecodedFrame,
+  type MessageMetadata,
+} from '../connection/wire.js';
 import { PulsarClientError } from '../errors.js';
 import { MessageId } from '../message-id.js';
 import { Message } from './message.js';
@@ -15,6 +20,21 @@ export function ackSetHas(ackSet: number[], i: number): boolean {
   return ((big >> BigInt(bit)) & 1n) === 1n;
 }
 
+/** The parts of a MESSAGE an entry's messages are built from. */
+export interface EntryParts {
+  topic: string;
+  partition: number;
+  metadata: MessageMetadata;
+  /** The payload as stored: possibly compressed, possibly a batch. */
+  payload: Buffer;
+  ledgerId: number;
+  entryId: number;
+  redeliveryCount: number;
+  ackSet?: number[];
+  /** Replaces the id of a non-batched message (a reassembled chunked message's ChunkMessageId). */
+  id?: MessageId;
+}
+
 /**
  * Turns one MESSAGE frame into the messages it carries: decompresses the payload, splits a batch
  * (SingleMessageMetadata framing) and drops batch slots already acknowledged (cleared bits of
@@ -28,22 +48,34 @@ export function unpackMessage(
 ): Message[] {
   const section = frame.payload;
   if (!section) throw new PulsarClientError('PROTOCOL_ERROR', 'MESSAGE frame without payload');
-  const meta = section.metadata;
   const rawId = cmd.message_id as { ledgerId: number; entryId: number };
-  const redeliveryCount = Number(cmd.redelivery_count ?? 0);
-  let payload = section.payload;
+  return unpackEntry({
+    topic,
+    partition,
+    metadata: section.metadata,
+    payload: section.payload,
+    ledgerId: Number(rawId.ledgerId),
+    entryId: Number(rawId.entryId),
+    redeliveryCount: Number(cmd.redelivery_count ?? 0),
+    ackSet: cmd.ack_set as number[] | undefined,
+  });
+}
+
+export function unpackEntry(e: EntryParts): Message[] {
+  const meta = e.metadata;
+  let payload = e.payload;
   const compression = meta.compression ?? COMPRESSION_NONE;
   if (compression !== COMPRESSION_NONE) {
     payload = decompressPayload(compression, payload, Number(meta.uncompressed_size ?? 0));
   }
   const base = {
-    topic,
+    topic: e.topic,
     publishTime: Number(meta.publish_time),
-    redeliveryCount,
+    redeliveryCount: e.redeliveryCount,
     producerName: meta.producer_name,
   };
   if (meta.num_messages_in_batch === undefined) {
-    const id = new MessageId(Number(rawId.ledgerId), Number(rawId.entryId), partition, -1, 0);
+    const id = e.id ?? new MessageId(e.ledgerId, e.entryId, e.partition, -1, 0);
     return [
       new Message({
         ...base,
@@ -57,7 +89,7 @@ export function unpackMessage(
     ];
   }
   const count = Number(meta.num_messages_in_batch);
-  const ackSet = cmd.ack_set as number[] | undefined;
+  const ackSet = e.ackSet;
   const slots = decodeBatch(payload, count);
   const out: Message[] = [];
   for (let i = 0; i < slots.length; i++) {
@@ -67,7 +99,7 @@ export function unpackMessage(
     out.push(
       new Message({
         ...base,
-        id: new MessageId(Number(rawId.ledgerId), Number(rawId.entryId), partition, i, count),
+        id: new MessageId(e.ledgerId, e.entryId, e.partition, i, count),
         data: s.payload,
         properties: s.metadata.properties,
         partitionKey: s.metadata.partition_key,

@@ -65,6 +65,31 @@ describe('redelivery', () => {
     await consumer.close();
   });
 
+  it('waits longer after each redelivery with a negative-ack back-off', async () => {
+    const topic = newTopic('nack-backoff');
+    const consumer = await client.subscribe({
+      topic,
+      subscription: 'backoff',
+      subscriptionType: 'Shared',
+      negativeAckRedeliveryBackoff: { minDelayMs: 100, maxDelayMs: 400, multiplier: 2 },
+    });
+    await publish(topic, 1);
+    const seenAt: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const m = await consumer.receive(5000);
+      seenAt.push(Date.now());
+      expect(m.getRedeliveryCount()).toBe(i);
+      if (i < 3) consumer.negativeAcknowledge(m);
+      else await consumer.acknowledge(m);
+    }
+    // Lower bounds only: a loaded machine can make a redelivery late, never early.
+    const gaps = seenAt.slice(1).map((t, i) => t - seenAt[i]);
+    expect(gaps[0]).toBeGreaterThanOrEqual(95);
+    expect(gaps[1]).toBeGreaterThanOrEqual(195);
+    expect(gaps[2]).toBeGreaterThanOrEqual(395);
+    await consumer.close();
+  });
+
   it('redelivers messages not acknowledged within ackTimeoutMs', async () => {
     const topic = newTopic('acktimeout');
     const consumer = await client.subscribe({

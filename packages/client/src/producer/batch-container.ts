@@ -21,11 +21,26 @@ export interface BuiltBatch {
 }
 
 /**
- * Collects messages into one batch entry until it holds `maxMessages` messages or `maxBytes` of
- * payload. The producer decides when to flush (full, timer, explicit flush); this class only keeps
- * the messages and frames them (SingleMessageMetadata per message, protocol §1.7).
+ * What the producer batches into: the default single container, or one container per key
+ * (KeyBasedBatchContainer). The producer decides when to flush (full, timer, explicit flush).
  */
-export class BatchContainer {
+export interface BatchBuilder {
+  readonly size: number;
+  isEmpty(): boolean;
+  /** Whether `msg` fits; an empty builder always accepts, so one large message still goes out. */
+  hasRoomFor(msg: ProducerMessage): boolean;
+  isFull(): boolean;
+  add(msg: ProducerMessage, sequenceId: number, callback: SendCallback): void;
+  /** Frames every open batch, in sequence-id order, and empties the builder. */
+  buildAll(producerName: string, now: number): BuiltBatch[];
+  failAll(err: unknown): void;
+}
+
+/**
+ * Collects messages into one batch entry until it holds `maxMessages` messages or `maxBytes` of
+ * payload, and frames them (SingleMessageMetadata per message, protocol §1.7).
+ */
+export class BatchContainer implements BatchBuilder {
   private items: BatchItem[] = [];
   private bytes = 0;
 
@@ -57,7 +72,21 @@ export class BatchContainer {
     this.bytes += msg.data.length;
   }
 
-  /** Frames the collected messages and empties the container. */
+  buildAll(producerName: string, now: number): BuiltBatch[] {
+    return this.isEmpty() ? [] : [this.build(producerName, now)];
+  }
+
+  /** Bytes of payload collected so far. */
+  get payloadBytes(): number {
+    return this.bytes;
+  }
+
+  /**
+   * Frames the collected messages and empties the container. The entry metadata carries the first
+   * message's partition and ordering key, as the Java client's batch container copies them: the
+   * broker reads a batch's Key_Shared sticky key from the entry, so with key-based batching (one key
+   * per batch) every message of the batch goes to the consumer that owns its key.
+   */
   build(producerName: string, now: number): BuiltBatch {
     const items = this.items;
     this.items = [];
@@ -71,6 +100,8 @@ export class BatchContainer {
       publish_time: now,
       num_messages_in_batch: items.length,
     };
+    if (first.metadata.partition_key !== undefined) metadata.partition_key = first.metadata.partition_key;
+    if (first.metadata.ordering_key !== undefined) metadata.ordering_key = first.metadata.ordering_key;
     return {
       metadata,
       payload,

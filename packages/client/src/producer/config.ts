@@ -19,19 +19,31 @@ export function resolveProducerConfig(cfg: ProducerConfig): ResolvedProducerConf
     throw new InvalidConfigurationError(`unknown compressionType ${cfg.compressionType}`);
   const accessMode = ACCESS_MODE[cfg.accessMode ?? 'Shared'];
   if (accessMode === undefined) throw new InvalidConfigurationError(`unknown accessMode ${cfg.accessMode}`);
+  const batchingType = cfg.batchingType ?? 'DEFAULT';
+  if (batchingType !== 'DEFAULT' && batchingType !== 'KEY_BASED') {
+    throw new InvalidConfigurationError(`unknown batchingType ${String(batchingType)}`);
+  }
+  const chunkingEnabled = cfg.chunkingEnabled ?? false;
+  // Pulsar refuses batching and chunking together: a chunk must be a whole entry on its own.
+  if (chunkingEnabled && cfg.batchingEnabled === true) {
+    throw new InvalidConfigurationError('batching and chunking cannot be enabled together');
+  }
   return {
     topic: cfg.topic,
     producerName: cfg.producerName,
     sendTimeoutMs: cfg.sendTimeoutMs ?? 30_000,
     maxPendingMessages: positive('maxPendingMessages', cfg.maxPendingMessages ?? 1000),
     blockIfQueueFull: cfg.blockIfQueueFull ?? true,
-    batchingEnabled: cfg.batchingEnabled ?? true,
+    batchingEnabled: cfg.batchingEnabled ?? !chunkingEnabled,
     batchingMaxMessages: positive('batchingMaxMessages', cfg.batchingMaxMessages ?? 1000),
     batchingMaxAllowedSizeInBytes: positive(
       'batchingMaxAllowedSizeInBytes',
       cfg.batchingMaxAllowedSizeInBytes ?? 128 * 1024,
     ),
     batchingMaxPublishDelayMs: positive('batchingMaxPublishDelayMs', cfg.batchingMaxPublishDelayMs ?? 10),
+    batchingType,
+    chunkingEnabled,
+    initialSubscriptionName: cfg.initialSubscriptionName,
     compressionType: compression,
     accessMode,
     properties: cfg.properties ?? {},

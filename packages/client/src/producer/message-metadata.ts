@@ -12,6 +12,18 @@ function orderingKeyBytes(key: string | Buffer | undefined): Uint8Array | undefi
   return typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
 }
 
+/**
+ * The key key-based batching groups by: the bytes of the ordering key, else of the partition key,
+ * which is how Key_Shared picks a message's sticky key, so two messages share a batch exactly when
+ * they share a sticky key. Messages without either share one group.
+ */
+export function batchingKeyOf(msg: ProducerMessage): string {
+  const key = msg.orderingKey ?? msg.partitionKey;
+  if (key === undefined) return '';
+  const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+  return `k:${bytes.toString('base64')}`;
+}
+
 /** Absolute delivery time from deliverAt / deliverAfter (MessageMetadata.deliver_at_time). */
 export function deliverAtTime(msg: ProducerMessage, now: number): number | undefined {
   if (msg.deliverAt !== undefined) return msg.deliverAt;

@@ -4,6 +4,7 @@ import {
   CommandType,
   compressPayload,
   encodePayloadCommand,
+  encodedMetadataSize,
   type MessageMetadata,
 } from '../connection/wire.js';
 import {
@@ -17,15 +18,20 @@ import {
 } from '../errors.js';
 import type { MessageId } from '../message-id.js';
 import { Backoff } from '../util/backoff.js';
+import type { Cancel } from '../util/clock.js';
 import { deferred } from '../util/deferred.js';
 import { Semaphore } from '../util/semaphore.js';
-import { BatchContainer } from './batch-container.js';
+import { BatchContainer, type BatchBuilder } from './batch-container.js';
+import { chunkCallbacks, chunkCapacity, chunkMetadata, chunkUuid, splitPayload } from './chunking.js';
+import { KeyBasedBatchContainer } from './key-based-batch-container.js';
 import { deliverAtTime, entryMetadata, toKeyValues } from './message-metadata.js';
 import { OpSend } from './op-send.js';
 import type { ProducerMessage, ResolvedProducerConfig, SendCallback } from './types.js';
 
 const COMPRESSION_NONE = 0;
 const TOPIC_TERMINATED = 15;
+/** Pulsar's documented default until CONNECTED tells the real limit. */
+const DEFAULT_MAX_MESSAGE_SIZE = 5 * 1024 * 1024;
 
 /**
  * Producer states: 'connecting' while (re)creating on a broker, 'ready' while SENDs flow,
@@ -35,22 +41,24 @@ type State = 'connecting' | 'ready' | 'closing' | 'closed';
 
 /**
  * The producer of one topic partition. It owns the bounded pending queue (sequence ids, frames kept
- * for resend), the batch container, and the reconnect loop that re-creates the producer under the
- * same name and resends every pending SEND in order.
+ * for resend), the batch container, chunking of large messages, and the reconnect loop that
+ * re-creates the producer under the same name and resends every pending SEND in order.
  */
 export class PartitionProducer implements ProducerHandler {
   state: State = 'connecting';
   producerName: string | undefined;
   private conn: ClientConnection | undefined;
+  /** The broker's max_message_size, remembered across reconnects for sizing chunks. */
+  private maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
   private readonly pending: OpSend[] = [];
   private readonly permits: Semaphore;
-  private readonly batch: BatchContainer;
+  private readonly batch: BatchBuilder;
   private readonly backoff = new Backoff();
   private readonly producerId: number;
   private nextSequenceId = 0;
-  private batchTimer: NodeJS.Timeout | undefined;
-  private sendTimeoutTimer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private cancelBatchTimer: Cancel | undefined;
+  private cancelSendTimeout: Cancel | undefined;
+  private cancelReconnect: Cancel | undefined;
 
   constructor(
     private readonly ctx: ClientContext,
@@ -61,27 +69,32 @@ export class PartitionProducer implements ProducerHandler {
     this.producerId = ctx.newProducerId();
     this.producerName = cfg.producerName;
     this.permits = new Semaphore(cfg.maxPendingMessages);
-    this.batch = new BatchContainer(cfg.batchingMaxMessages, cfg.batchingMaxAllowedSizeInBytes);
+    this.batch =
+      cfg.batchingType === 'KEY_BASED'
+        ? new KeyBasedBatchContainer(cfg.batchingMaxMessages, cfg.batchingMaxAllowedSizeInBytes)
+        : new BatchContainer(cfg.batchingMaxMessages, cfg.batchingMaxAllowedSizeInBytes);
   }
 
   /** Creates the producer on its broker, retrying retriable failures for up to the operation timeout. */
   async start(): Promise<void> {
-    const deadline = Date.now() + this.ctx.operationTimeoutMs;
+    const time = this.ctx.time;
+    const deadline = time.now() + this.ctx.operationTimeoutMs;
     for (;;) {
       try {
         await this.connect(true);
         break;
       } catch (err) {
-        if (!isRetriable(err) || Date.now() + 100 > deadline) {
+        if (!isRetriable(err) || time.now() + 100 > deadline) {
           this.state = 'closed';
           throw err;
         }
-        await new Promise((r) => setTimeout(r, Math.min(this.backoff.next(), deadline - Date.now())));
+        const wait = Math.min(this.backoff.next(), deadline - time.now());
+        await new Promise<void>((r) => time.after(wait, r));
       }
     }
     if (this.cfg.sendTimeoutMs > 0) {
-      this.sendTimeoutTimer = setInterval(() => this.expireTimedOut(), Math.min(this.cfg.sendTimeoutMs, 500));
-      this.sendTimeoutTimer.unref();
+      const tick = Math.min(this.cfg.sendTimeoutMs, 500);
+      this.cancelSendTimeout = time.every(tick, () => this.expireTimedOut());
     }
   }
 
@@ -97,7 +110,8 @@ export class PartitionProducer implements ProducerHandler {
   async send(msg: ProducerMessage, wait: boolean): Promise<MessageId> {
     if (this.state === 'closing' || this.state === 'closed') throw new AlreadyClosedError('producer');
     const max = this.conn?.maxMessageSize ?? Infinity;
-    if (msg.data.length > max) throw new MessageTooBigError(msg.data.length, max);
+    if (!this.cfg.chunkingEnabled && msg.data.length > max)
+      throw new MessageTooBigError(msg.data.length, max);
     if (!this.permits.tryAcquire()) {
       if (!wait) throw new ProducerQueueIsFullError();
       await this.permits.acquire();
@@ -138,58 +152,90 @@ export class PartitionProducer implements ProducerHandler {
     if (!this.batch.hasRoomFor(msg)) this.flushBatch();
     this.batch.add(msg, sequenceId, callback);
     if (this.batch.isFull()) this.flushBatch();
-    else if (!this.batchTimer) {
-      this.batchTimer = setTimeout(() => this.flushBatch(), this.cfg.batchingMaxPublishDelayMs);
+    else if (!this.cancelBatchTimer) {
+      this.cancelBatchTimer = this.ctx.time.after(this.cfg.batchingMaxPublishDelayMs, () => {
+        this.cancelBatchTimer = undefined;
+        this.flushBatch();
+      });
     }
   }
 
   private sendSingle(msg: ProducerMessage, sequenceId: number, callback: SendCallback): void {
-    const now = Date.now();
+    const now = this.ctx.time.now();
     const metadata = entryMetadata(msg, this.producerName ?? '', sequenceId, now);
     if (deliverAtTime(msg, now) === undefined) delete metadata.deliver_at_time;
-    const op = this.frameOp(metadata, msg.data, sequenceId, sequenceId, 1, [callback], false);
-    this.pushOp(op);
+    const body = this.compress(metadata, msg.data);
+    if (this.cfg.chunkingEnabled) {
+      const uuid = chunkUuid(this.producerName ?? '', sequenceId);
+      // Sized with the largest chunk metadata this message can have, so every chunk frame fits.
+      const sample = chunkMetadata(metadata, uuid, body.length, body.length, body.length);
+      const capacity = chunkCapacity(this.maxMessageSize, encodedMetadataSize(sample));
+      if (body.length > capacity) {
+        this.sendChunks(metadata, body, sequenceId, uuid, capacity, callback);
+        return;
+      }
+    }
+    this.pushOp(this.frameOp(metadata, body, sequenceId, sequenceId, 1, [callback], false));
   }
 
-  /** Closes the open batch into one SEND (CommandSend.num_messages = batch size). */
+  /**
+   * Sends one message as consecutive chunk SENDs (CommandSend.is_chunk), all with the message's
+   * sequence id. Each chunk is its own pending op, so receipts, resends after a reconnect and send
+   * timeouts work chunk by chunk; the message completes with the last chunk.
+   */
+  private sendChunks(
+    metadata: MessageMetadata,
+    body: Buffer,
+    sequenceId: number,
+    uuid: string,
+    capacity: number,
+    callback: SendCallback,
+  ): void {
+    const parts = splitPayload(body, capacity);
+    const callbacks = chunkCallbacks(parts.length, callback);
+    parts.forEach((part, i) => {
+      const meta = chunkMetadata(metadata, uuid, i, parts.length, body.length);
+      this.pushOp(this.frameOp(meta, part, sequenceId, sequenceId, 1, [callbacks[i]], false, true));
+    });
+  }
+
+  /** Closes the open batch (one per key for KEY_BASED) into SENDs (CommandSend.num_messages). */
   flushBatch(): void {
-    if (this.batchTimer) {
-      clearTimeout(this.batchTimer);
-      this.batchTimer = undefined;
-    }
+    this.cancelBatchTimer?.();
+    this.cancelBatchTimer = undefined;
     if (this.batch.isEmpty()) return;
-    const b = this.batch.build(this.producerName ?? '', Date.now());
-    const op = this.frameOp(
-      b.metadata,
-      b.payload,
-      b.sequenceId,
-      b.highestSequenceId,
-      b.numMessages,
-      b.callbacks,
-      true,
-    );
-    this.pushOp(op);
+    for (const b of this.batch.buildAll(this.producerName ?? '', this.ctx.time.now())) {
+      const body = this.compress(b.metadata, b.payload);
+      this.pushOp(
+        this.frameOp(b.metadata, body, b.sequenceId, b.highestSequenceId, b.numMessages, b.callbacks, true),
+      );
+    }
+  }
+
+  /** Compresses a payload with the configured codec, recording it in the metadata. */
+  private compress(metadata: MessageMetadata, payload: Buffer): Buffer {
+    if (this.cfg.compressionType === COMPRESSION_NONE) return payload;
+    metadata.compression = this.cfg.compressionType;
+    metadata.uncompressed_size = payload.length;
+    return compressPayload(this.cfg.compressionType, payload);
   }
 
   private frameOp(
     metadata: MessageMetadata,
-    payload: Buffer,
+    body: Buffer,
     sequenceId: number,
     highestSequenceId: number,
     numMessages: number,
     callbacks: SendCallback[],
     batched: boolean,
+    isChunk = false,
   ): OpSend {
-    let body = payload;
-    if (this.cfg.compressionType !== COMPRESSION_NONE) {
-      body = compressPayload(this.cfg.compressionType, payload);
-      metadata.compression = this.cfg.compressionType;
-      metadata.uncompressed_size = payload.length;
-    }
     const send: Record<string, unknown> = { producer_id: this.producerId, sequence_id: sequenceId };
     if (batched) send.num_messages = numMessages;
+    if (isChunk) send.is_chunk = true;
     const frame = encodePayloadCommand({ type: CommandType.SEND, send }, metadata, body);
-    return new OpSend(sequenceId, highestSequenceId, numMessages, frame, callbacks, Date.now(), batched);
+    const now = this.ctx.time.now();
+    return new OpSend(sequenceId, highestSequenceId, numMessages, frame, callbacks, now, batched);
   }
 
   private pushOp(op: OpSend): void {
@@ -255,6 +301,9 @@ export class PartitionProducer implements ProducerHandler {
       producer_access_mode: this.cfg.accessMode,
     };
     if (this.producerName !== undefined) producer.producer_name = this.producerName;
+    if (this.cfg.initialSubscriptionName !== undefined) {
+      producer.initial_subscription_name = this.cfg.initialSubscriptionName;
+    }
     const metadata = toKeyValues(this.cfg.properties);
     if (metadata) producer.metadata = metadata;
     conn.producers.set(this.producerId, this);
@@ -274,6 +323,7 @@ export class PartitionProducer implements ProducerHandler {
     }
     const ok = (res.producer_success ?? {}) as Record<string, unknown>;
     this.producerName = String(ok.producer_name ?? this.producerName ?? '');
+    this.maxMessageSize = conn.maxMessageSize;
     const last = Number(ok.last_sequence_id ?? -1);
     if (initial && last >= 0) this.nextSequenceId = Math.max(this.nextSequenceId, last + 1);
     this.conn = conn;
@@ -283,13 +333,13 @@ export class PartitionProducer implements ProducerHandler {
   }
 
   private scheduleReconnect(): void {
-    if (this.state === 'closing' || this.state === 'closed' || this.reconnectTimer) return;
+    if (this.state === 'closing' || this.state === 'closed' || this.cancelReconnect) return;
     this.state = 'connecting';
     this.conn?.producers.delete(this.producerId);
     this.conn = undefined;
     const delay = this.backoff.next();
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
+    this.cancelReconnect = this.ctx.time.after(delay, () => {
+      this.cancelReconnect = undefined;
       this.connect(false).catch((err: unknown) => {
         if (this.state === 'closing' || this.state === 'closed') return;
         if (isRetriable(err)) {
@@ -301,12 +351,12 @@ export class PartitionProducer implements ProducerHandler {
         this.failPending(err);
         this.state = 'closed';
       });
-    }, delay);
+    });
   }
 
   /** Fails the ops whose send timeout passed; later ops may still complete. */
   private expireTimedOut(): void {
-    const cutoff = Date.now() - this.cfg.sendTimeoutMs;
+    const cutoff = this.ctx.time.now() - this.cfg.sendTimeoutMs;
     while (this.pending.length > 0 && this.pending[0].createdAt <= cutoff) {
       const op = this.pending.shift()!;
       op.fail(
@@ -334,9 +384,9 @@ export class PartitionProducer implements ProducerHandler {
     const wasReady = this.state === 'ready';
     this.state = 'closing';
     this.permits.rejectAll(new AlreadyClosedError('producer'));
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.cancelReconnect?.();
     if (wasReady && this.pending.length > 0) await Promise.all(this.pending.map((op) => op.settled));
-    if (this.sendTimeoutTimer) clearInterval(this.sendTimeoutTimer);
+    this.cancelSendTimeout?.();
     const conn = this.conn;
     if (conn && conn.state === 'ready') {
       const requestId = conn.newRequestId();

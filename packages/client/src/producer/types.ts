@@ -3,6 +3,8 @@ import type { MessageId } from '../message-id.js';
 export type CompressionTypeName = 'None' | 'LZ4' | 'Zlib' | 'ZSTD' | 'SNAPPY';
 export type MessageRoutingMode = 'RoundRobinPartition' | 'SinglePartition' | 'CustomPartition';
 export type HashingScheme = 'JavaStringHash' | 'Murmur3_32Hash';
+/** DEFAULT: one open batch; KEY_BASED: one open batch per key, so each batch holds one key. */
+export type BatchingType = 'DEFAULT' | 'KEY_BASED';
 
 /** Options of `client.createProducer`, named as in the official Node client. */
 export interface ProducerConfig {
@@ -15,6 +17,15 @@ export interface ProducerConfig {
   batchingMaxMessages?: number;
   batchingMaxAllowedSizeInBytes?: number;
   batchingMaxPublishDelayMs?: number;
+  /** KEY_BASED keeps one batch per key (ordering key, else partition key), for Key_Shared. */
+  batchingType?: BatchingType;
+  /**
+   * Split messages larger than the broker's max_message_size into chunks (PIP-37). Needs batching
+   * off, as in Pulsar; when batchingEnabled is not given, enabling chunking turns batching off.
+   */
+  chunkingEnabled?: boolean;
+  /** Creates this subscription on the topic along with the producer (CommandProducer field 13). */
+  initialSubscriptionName?: string;
   compressionType?: CompressionTypeName;
   accessMode?: 'Shared' | 'Exclusive';
   messageRoutingMode?: MessageRoutingMode;
@@ -49,6 +60,9 @@ export interface ResolvedProducerConfig {
   batchingMaxMessages: number;
   batchingMaxAllowedSizeInBytes: number;
   batchingMaxPublishDelayMs: number;
+  batchingType: BatchingType;
+  chunkingEnabled: boolean;
+  initialSubscriptionName: string | undefined;
   compressionType: number;
   accessMode: number;
   properties: Record<string, string>;

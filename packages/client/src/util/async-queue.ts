@@ -44,17 +44,36 @@ export class AsyncQueue<T> {
     return item;
   }
 
-  /** Waits for the next item; rejects with TimeoutError after `timeoutMs` when given. */
-  take(timeoutMs?: number): Promise<T> {
+  /**
+   * Waits for the next item; rejects with TimeoutError after `timeoutMs` when given, and with the
+   * signal's reason when `signal` aborts first. A reader that gave up never takes an item, so
+   * nothing is lost to an abandoned wait.
+   */
+  take(timeoutMs?: number, signal?: AbortSignal): Promise<T> {
     const item = this.poll();
     if (item !== undefined) return Promise.resolve(item);
     if (this.closedBy) return Promise.reject(this.closedBy);
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const waiter: Waiter<T> = { d: deferred<T>(), timer: undefined };
+    const giveUp = (err: unknown) => {
+      if (!this.waiters.includes(waiter)) return;
+      this.waiters = this.waiters.filter((w) => w !== waiter);
+      if (waiter.timer) clearTimeout(waiter.timer);
+      waiter.d.reject(err);
+    };
     if (timeoutMs !== undefined && timeoutMs > 0) {
-      waiter.timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        waiter.d.reject(new TimeoutError(`no message received within ${timeoutMs} ms`));
-      }, timeoutMs);
+      waiter.timer = setTimeout(
+        () => giveUp(new TimeoutError(`no message received within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    }
+    if (signal) {
+      const onAbort = () => giveUp(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      void waiter.d.promise.then(
+        () => signal.removeEventListener('abort', onAbort),
+        () => signal.removeEventListener('abort', onAbort),
+      );
     }
     this.waiters.push(waiter);
     return waiter.d.promise;

@@ -32,6 +32,18 @@ describe('AsyncQueue', () => {
     await expect(q.take(20)).rejects.toBeInstanceOf(TimeoutError);
   });
 
+  it('gives up a wait when its signal aborts, without taking a later item', async () => {
+    const q = new AsyncQueue<number>();
+    const ctl = new AbortController();
+    const waiting = q.take(undefined, ctl.signal);
+    ctl.abort(new Error('stop'));
+    await expect(waiting).rejects.toThrow('stop');
+    q.push(7);
+    expect(q.size).toBe(1); // the item went to the queue, not to the abandoned reader
+    expect(await q.take(undefined, ctl.signal)).toBe(7); // an item at hand is still taken
+    await expect(q.take(undefined, ctl.signal)).rejects.toThrow('stop');
+  });
+
   it('fails waiting readers on close', async () => {
     const q = new AsyncQueue<number>();
     const waiting = q.take();
