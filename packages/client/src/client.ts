@@ -8,6 +8,8 @@ import { silentLogger, type Logger } from './logger.js';
 import { Producer } from './producer/producer.js';
 import type { ProducerConfig } from './producer/types.js';
 import { Reader, type ReaderConfig } from './reader.js';
+import { asSchemaError } from './schema/errors.js';
+import { TableView, type TableViewConfig } from './table-view.js';
 import { systemTime, type TimeSource } from './util/clock.js';
 
 export interface ClientConfig {
@@ -62,14 +64,26 @@ export class Client {
     };
   }
 
-  async createProducer(config: ProducerConfig): Promise<Producer> {
+  async createProducer<T = Buffer>(config: ProducerConfig<T>): Promise<Producer<T>> {
     this.ensureOpen();
     return Producer.create(this.ctx, config);
   }
 
-  async subscribe(config: ConsumerConfig): Promise<Consumer> {
+  async subscribe<T = unknown>(config: ConsumerConfig<T>): Promise<Consumer<T>> {
     this.ensureOpen();
-    return Consumer.create(this.ctx, config);
+    try {
+      return await Consumer.create(this.ctx, config);
+    } catch (err) {
+      throw asSchemaError(err);
+    }
+  }
+
+  /** A key → latest value view of a (compacted) topic, kept up to date; see TableView. */
+  async createTableView<T = Buffer>(config: TableViewConfig<T>): Promise<TableView<T>> {
+    this.ensureOpen();
+    const view = await TableView.create(this, config);
+    view.onClose(this.ctx.track(view));
+    return view;
   }
 
   async createReader(config: ReaderConfig): Promise<Reader> {

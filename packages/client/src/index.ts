@@ -7,6 +7,7 @@ export { Producer } from './producer/producer.js';
 export type {
   ProducerConfig,
   ProducerMessage,
+  TypedProducerMessage,
   CompressionTypeName,
   MessageRoutingMode,
   HashingScheme,
@@ -25,6 +26,9 @@ export type { RedeliveryBackoffConfig } from './consumer/redelivery-backoff.js';
 export type { ProcessByKeyOptions, KeyedProcessing } from './consumer/process-by-key.js';
 export { RETRY_PROPERTIES } from './dead-letter/policy.js';
 export { Reader, type ReaderConfig } from './reader.js';
+export { TableView, type TableViewConfig, type TableViewListener } from './table-view.js';
+export { Schema, type SchemaInfo, type AvroDefinition } from './schema/schema.js';
+export { IncompatibleSchemaError } from './schema/errors.js';
 export { MessageId, ChunkMessageId } from './message-id.js';
 export {
   ManualClock,

@@ -70,7 +70,9 @@ export class Reader {
       part.lastDequeued ?? (this.start.isEarliest() ? undefined : (this.latestBaseline ?? this.start));
     if (!ref || ref.entryId < 0) return true;
     if (ref.ledgerId === last.ledgerId && ref.entryId === last.entryId) {
-      return ref.batchIndex >= 0 && ref.batchIndex < ref.batchSize - 1;
+      // The broker names the batch's last readable message (compaction may have dropped later ones).
+      const lastIndex = last.batchIndex >= 0 ? last.batchIndex : ref.batchSize - 1;
+      return ref.batchIndex >= 0 && ref.batchIndex < lastIndex;
     }
     return ref.ledgerId < last.ledgerId || (ref.ledgerId === last.ledgerId && ref.entryId < last.entryId);
   }

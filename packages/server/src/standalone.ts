@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { startHttpServer } from './admin/http-server.js';
 import type { BrokerMetricsSource } from './admin/metrics-source.js';
 import { BrokerService } from './broker/broker-service.js';
+import { CompactionService, attachCompaction } from './broker/compaction/compaction-service.js';
 import { BrokerMetrics } from './broker/stats/broker-metrics.js';
 import type { BrokerConfig } from './config/schema.js';
 import { FileMetadataStore } from './metadata/file-metadata-store.js';
@@ -77,6 +78,14 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
     metadata,
     policies: resources.policies,
   });
+  const compaction = new CompactionService({
+    broker,
+    ledgerStore,
+    metadata,
+    scheduler: systemScheduler,
+    checkIntervalMs: compactionCheckIntervalMs(config),
+  });
+  attachCompaction(broker, compaction);
   const port = await broker.listen(config.brokerServicePort, config.bindAddress);
   const host = advertisedHost(config);
   broker.brokerServiceUrl = `pulsar://${host}:${port}`;
@@ -89,7 +98,7 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
     clusterName: config.clusterName,
     advertisedAddress: host,
     register: (app) =>
-      registerAdminRoutes(app, { resources, topics: { list: (ns) => broker.topicsOfNamespace(ns) } }),
+      registerAdminRoutes(app, { resources, broker, topics: { list: (ns) => broker.topicsOfNamespace(ns) } }),
     listClusters: () => resources.clusters.list(),
   });
   const webServiceUrl = `http://${host}:${http.port}`;
@@ -109,6 +118,7 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
     (closing ??= (async () => {
       await http.close();
       await broker.close();
+      await compaction.close();
       await managedLedgers.close();
       await ledgerStore.close();
       resources.close();
@@ -133,4 +143,10 @@ function advertisedHost(config: BrokerConfig): string {
   if (config.advertisedAddress) return config.advertisedAddress;
   const b = config.bindAddress;
   return b === '0.0.0.0' || b === '::' || b === '' ? '127.0.0.1' : b;
+}
+
+/** brokerServiceCompactionMonitorIntervalInSeconds (Pulsar's default: 60), read by name until the schema has it. */
+function compactionCheckIntervalMs(config: BrokerConfig): number {
+  const v = (config as unknown as Record<string, unknown>).brokerServiceCompactionMonitorIntervalInSeconds;
+  return (typeof v === 'number' && v > 0 ? v : 60) * 1000;
 }

@@ -12,6 +12,7 @@ const RESPONSE_FIELDS: Record<number, string> = {
   [CommandType.GET_LAST_MESSAGE_ID_RESPONSE]: 'getLastMessageIdResponse',
   [CommandType.ACK_RESPONSE]: 'ackResponse',
   [CommandType.GET_TOPICS_OF_NAMESPACE_RESPONSE]: 'getTopicsOfNamespaceResponse',
+  [CommandType.GET_SCHEMA_RESPONSE]: 'getSchemaResponse',
 };
 
 /**

@@ -33,6 +33,7 @@ export interface MessageMetadata {
   ordering_key?: Uint8Array;
   deliver_at_time?: number;
   highest_sequence_id?: number;
+  schema_version?: Uint8Array;
   null_value?: boolean;
   uuid?: string;
   num_chunks_from_msg?: number;

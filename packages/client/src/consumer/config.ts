@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidConfigurationError } from '../errors.js';
+import type { Schema } from '../schema/schema.js';
 import { multiplierBackoff } from './redelivery-backoff.js';
 import type { ConsumerConfig, ResolvedConsumerConfig, SubscriptionType } from './types.js';
 
@@ -16,7 +17,7 @@ export function randomName(): string {
   return randomBytes(5).toString('hex');
 }
 
-export function resolveConsumerConfig(cfg: ConsumerConfig): ResolvedConsumerConfig {
+export function resolveConsumerConfig<T>(cfg: ConsumerConfig<T>): ResolvedConsumerConfig {
   if (!cfg.subscription) throw new InvalidConfigurationError('subscription is required');
   const subType = SUB_TYPES[cfg.subscriptionType ?? 'Exclusive'];
   if (subType === undefined)
@@ -58,5 +59,6 @@ export function resolveConsumerConfig(cfg: ConsumerConfig): ResolvedConsumerConf
     properties: cfg.properties ?? {},
     durable: true,
     startMessageId: undefined,
+    schema: cfg.schema as Schema<unknown> | undefined,
   };
 }

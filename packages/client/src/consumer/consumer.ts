@@ -11,8 +11,10 @@ import type { PartitionConsumer } from './partition-consumer.js';
 import { PatternWatcher } from './pattern-watcher.js';
 import { processByKey, type KeyedProcessing, type ProcessByKeyOptions } from './process-by-key.js';
 import { TopicConsumers } from './topic-consumers.js';
+import { WriterSchemas } from '../schema/writer-schemas.js';
 import { parseTopicsPattern } from './topics-pattern.js';
 import type { ConsumerConfig, ListenerConsumer, ResolvedConsumerConfig } from './types.js';
+import { DEFAULT_PARTITIONS_UPDATE_INTERVAL_MS, PartitionUpdates } from '../util/partition-updates.js';
 
 /** Pulsar's default patternAutoDiscoveryPeriod. */
 const DEFAULT_PATTERN_DISCOVERY_PERIOD_MS = 60_000;
@@ -28,16 +30,21 @@ const DEFAULT_PATTERN_DISCOVERY_PERIOD_MS = 60_000;
  * published to the dead-letter topic and acknowledged instead of being handed out; with
  * retryEnable, `reconsumeLater` sends a message round the retry topic.
  */
-export class Consumer implements AsyncIterable<Message>, ListenerConsumer {
+export class Consumer<T = unknown> implements AsyncIterable<Message<T>>, ListenerConsumer {
   private readonly queue = new AsyncQueue<{ msg: Message; from: PartitionConsumer }>();
   private readonly owners = new WeakMap<MessageId, PartitionConsumer>();
   private readonly topics: TopicConsumers;
   private deadLetter: DeadLetterRouter | undefined;
   private retry: RetryRouter | undefined;
   private watcher: PatternWatcher | undefined;
+  private updates: PartitionUpdates | undefined;
   private processing: KeyedProcessing | undefined;
   private closed = false;
   private untrack: () => void = () => undefined;
+  /** Decodes `getValue()` of every message handed out (the consumer's schema). */
+  private readonly decode: ((data: Buffer) => unknown) | undefined;
+  /** Decoders for messages written with other versions of the schema (AVRO and JSON only). */
+  private readonly writers: WriterSchemas | undefined;
 
   protected constructor(
     private readonly ctx: ClientContext,
@@ -45,11 +52,14 @@ export class Consumer implements AsyncIterable<Message>, ListenerConsumer {
     private readonly listener: ConsumerConfig['listener'],
   ) {
     this.topics = new TopicConsumers(ctx, cfg, (msg, from) => this.onMessage(msg, from));
+    const schema = cfg.schema;
+    this.decode = schema ? (d) => schema.decode(d) : undefined;
+    this.writers = schema?.readerFor ? new WriterSchemas(ctx, schema) : undefined;
   }
 
-  static async create(ctx: ClientContext, config: ConsumerConfig): Promise<Consumer> {
+  static async create<T = unknown>(ctx: ClientContext, config: ConsumerConfig<T>): Promise<Consumer<T>> {
     const cfg = resolveConsumerConfig(config);
-    const consumer = new Consumer(ctx, cfg, config.listener);
+    const consumer = new Consumer<T>(ctx, cfg, config.listener);
     await consumer.init(config, cfg);
     return consumer;
   }
@@ -75,6 +85,9 @@ export class Consumer implements AsyncIterable<Message>, ListenerConsumer {
     if (config.topicsPattern === undefined && listed.length === 0) {
       throw new InvalidConfigurationError('topic, topics or topicsPattern is required');
     }
+    if (!((config.partitionsAutoUpdateIntervalMs ?? 1) > 0)) {
+      throw new InvalidConfigurationError('partitionsAutoUpdateIntervalMs must be positive');
+    }
     const retryEnable = config.retryEnable ?? false;
     const policy = resolveDeadLetterPolicy(listed[0], cfg.subscription, config.deadLetterPolicy, retryEnable);
     let topics = listed;
@@ -97,7 +110,17 @@ export class Consumer implements AsyncIterable<Message>, ListenerConsumer {
     const period = config.patternAutoDiscoveryPeriodMs ?? DEFAULT_PATTERN_DISCOVERY_PERIOD_MS;
     if (!(period > 0)) throw new InvalidConfigurationError('patternAutoDiscoveryPeriodMs must be positive');
     this.watcher?.start(period);
+    this.startPartitionUpdates(config);
     if (this.listener) void this.runListener();
+  }
+
+  private startPartitionUpdates(config: ConsumerConfig): void {
+    if (config.autoUpdatePartitions === false) return;
+    const interval = config.partitionsAutoUpdateIntervalMs ?? DEFAULT_PARTITIONS_UPDATE_INTERVAL_MS;
+    this.updates = new PartitionUpdates(this.ctx.time, this.ctx.log, config.subscription, () =>
+      this.topics.grow(),
+    );
+    this.updates.start(interval);
   }
 
   private setUpLetters(policy: ResolvedDeadLetterPolicy | undefined, cfg: ResolvedConsumerConfig): void {
@@ -140,8 +163,8 @@ export class Consumer implements AsyncIterable<Message>, ListenerConsumer {
   }
 
   /** Waits for the next message; with `timeoutMs`, rejects with TimeoutError when none arrives. */
-  async receive(timeoutMs?: number): Promise<Message> {
-    return this.take(timeoutMs, undefined);
+  async receive(timeoutMs?: number): Promise<Message<T>> {
+    return (await this.take(timeoutMs, undefined)) as Message<T>;
   }
 
   /** Waits for the next message until `signal` aborts (processByKey uses this to stop cleanly). */
@@ -158,7 +181,24 @@ export class Consumer implements AsyncIterable<Message>, ListenerConsumer {
       const { msg, from } = await this.queue.take(remaining, signal);
       if (!from.onDequeued(msg)) continue; // queued before a reconnect: the broker sends it again
       this.owners.set(msg.getMessageId(), from);
+      if (this.decode) msg.decodeWith(await this.decoderOf(msg));
       return msg;
+    }
+  }
+
+  /**
+   * The consumer's own decoder, or one resolving from the writer's schema version when the message
+   * was written with another. If the writer's schema cannot be fetched the own decoder is used, so
+   * `getValue()` fails (or succeeds) as it would without versions, and the message is not lost.
+   */
+  private async decoderOf(msg: Message): Promise<(data: Buffer) => unknown> {
+    const version = msg.getSchemaVersion();
+    if (!this.writers || !version || version.length === 0) return this.decode!;
+    try {
+      return (await this.writers.decoderFor(msg.getTopicName(), version)) ?? this.decode!;
+    } catch (err) {
+      this.ctx.log('warn', `${msg.getTopicName()}: schema version fetch failed: ${String(err)}`);
+      return this.decode!;
     }
   }
 
@@ -167,7 +207,7 @@ export class Consumer implements AsyncIterable<Message>, ListenerConsumer {
     return this.queue.size > 0;
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Message> {
+  async *[Symbol.asyncIterator](): AsyncIterator<Message<T>> {
     for (;;) {
       try {
         yield await this.receive();
@@ -303,7 +343,7 @@ export class Consumer implements AsyncIterable<Message>, ListenerConsumer {
   }
 
   private async stopBackground(): Promise<void> {
-    await this.watcher?.stop();
+    await Promise.all([this.watcher?.stop(), this.updates?.stop()]);
   }
 
   private async closeLetters(): Promise<void> {

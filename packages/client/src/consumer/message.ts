@@ -13,14 +13,38 @@ export interface MessageFields {
   eventTime: number;
   redeliveryCount: number;
   producerName: string;
+  /** MessageMetadata / SingleMessageMetadata null_value: the message has no value at all. */
+  nullValue?: boolean;
+  /** MessageMetadata.schema_version: the version of the schema the producer wrote it with. */
+  schemaVersion?: Uint8Array;
 }
 
-/** A received message, with the accessors of the official Node client. */
-export class Message {
+/**
+ * A received message, with the accessors of the official Node client. `T` is the type of
+ * `getValue()`: what the consumer's schema decodes (the raw Buffer without a schema).
+ */
+export class Message<T = unknown> {
   /** Which connection generation of its consumer delivered it; stale ones are dropped on reconnect. */
   epoch = 0;
+  private decode: ((data: Buffer) => unknown) | undefined;
 
   constructor(private readonly f: MessageFields) {}
+
+  /** Set by a consumer with a schema, before the message is handed out. */
+  decodeWith(decode: (data: Buffer) => unknown): void {
+    this.decode = decode;
+  }
+
+  /** The value decoded with the consumer's schema; null for a null-value message. */
+  getValue(): T | null {
+    if (this.f.nullValue) return null;
+    return (this.decode ? this.decode(this.f.data) : this.f.data) as T;
+  }
+
+  /** True when the producer sent no value (a tombstone on a compacted topic). */
+  isNullValue(): boolean {
+    return this.f.nullValue === true;
+  }
 
   getTopicName(): string {
     return this.f.topic;
@@ -59,6 +83,12 @@ export class Message {
 
   getRedeliveryCount(): number {
     return this.f.redeliveryCount;
+  }
+
+  /** The version of the schema the message was written with; undefined when the producer had none. */
+  getSchemaVersion(): Buffer | undefined {
+    const v = this.f.schemaVersion;
+    return v === undefined ? undefined : Buffer.from(v);
   }
 
   getProducerName(): string {

@@ -10,7 +10,9 @@ import {
 import { AlreadyClosedError, ConnectionClosedError, TimeoutError, isRetriable } from '../errors.js';
 import { MessageId, type ChunkMessageId } from '../message-id.js';
 import { toKeyValues } from '../producer/message-metadata.js';
+import { wireSchema } from '../schema/schema.js';
 import { Backoff } from '../util/backoff.js';
+import { retryUntilDeadline } from '../util/retry.js';
 import type { Cancel } from '../util/clock.js';
 import { Acknowledgements, entryIdData, isAfter } from './acknowledgements.js';
 import { ChunkIntake, isChunk } from './chunk-intake.js';
@@ -74,20 +76,13 @@ export class PartitionConsumer implements ConsumerHandler {
   }
 
   async start(): Promise<void> {
-    const time = this.ctx.time;
-    const deadline = time.now() + this.ctx.operationTimeoutMs;
-    for (;;) {
-      try {
-        await this.subscribe();
-        return;
-      } catch (err) {
-        if (!isRetriable(err) || time.now() + 100 > deadline) {
-          this.state = 'closed';
-          throw err;
-        }
-        const wait = Math.min(this.backoff.next(), deadline - time.now());
-        await new Promise<void>((r) => time.after(wait, r));
-      }
+    try {
+      await retryUntilDeadline(this.ctx.time, this.ctx.operationTimeoutMs, this.backoff, () =>
+        this.subscribe(),
+      );
+    } catch (err) {
+      this.state = 'closed';
+      throw err;
     }
   }
 
@@ -116,6 +111,7 @@ export class PartitionConsumer implements ConsumerHandler {
     if (!this.cfg.durable && start) sub.start_message_id = start.toProto();
     const metadata = toKeyValues(this.cfg.properties);
     if (metadata) sub.metadata = metadata;
+    if (this.cfg.schema?.info) sub.schema = wireSchema(this.cfg.schema.info);
     conn.consumers.set(this.consumerId, this);
     try {
       await conn.request({ type: CommandType.SUBSCRIBE, subscribe: sub }, requestId);

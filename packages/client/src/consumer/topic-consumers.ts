@@ -5,6 +5,9 @@ import { PartitionConsumer } from './partition-consumer.js';
 import type { TopicSet } from './pattern-watcher.js';
 import type { ResolvedConsumerConfig } from './types.js';
 
+/** CommandSubscribe.InitialPosition.Earliest */
+const INITIAL_POSITION_EARLIEST = 1;
+
 /**
  * The topics of one consumer and their partition consumers (Java's MultiTopicsConsumerImpl keeps
  * the same map): a partitioned topic expands to one PartitionConsumer per partition, a plain topic
@@ -12,6 +15,7 @@ import type { ResolvedConsumerConfig } from './types.js';
  */
 export class TopicConsumers implements TopicSet {
   private readonly byTopic = new Map<string, PartitionConsumer[]>();
+  private closed = false;
 
   constructor(
     private readonly ctx: ClientContext,
@@ -52,6 +56,37 @@ export class TopicConsumers implements TopicSet {
     for (const [topic, parts] of created) this.byTopic.set(topic, parts);
   }
 
+  /**
+   * Subscribes partitions added to partitioned topics since they were subscribed (Java's
+   * MultiTopicsConsumerImpl.onPartitionsChange). New partitions start at Earliest whatever the
+   * configured position: anything published there before this consumer got round to them would
+   * otherwise be skipped, and the producers that route to them may have been quicker.
+   */
+  async grow(): Promise<void> {
+    for (const [topic, parts] of [...this.byTopic]) {
+      if (parts[0]?.partition === undefined || parts[0].partition < 0) continue;
+      const n = await this.ctx.lookup.getPartitionCount(topic);
+      const have = parts.length;
+      if (n <= have || this.byTopic.get(topic) !== parts) continue;
+      const cfg = { ...this.cfg, initialPosition: INITIAL_POSITION_EARLIEST };
+      const added = Array.from(
+        { length: n - have },
+        (_, k) =>
+          new PartitionConsumer(this.ctx, `${topic}-partition-${have + k}`, have + k, cfg, this.deliver),
+      );
+      const results = await Promise.allSettled(added.map((p) => p.start()));
+      const failed = results.find((r) => r.status === 'rejected');
+      // The topic may have been removed (pattern) or the consumer closed while subscribing.
+      if (failed || this.closed || this.byTopic.get(topic) !== parts) {
+        await Promise.all(added.map((p) => p.close().catch(() => undefined)));
+        if (failed) throw failed.reason;
+        continue;
+      }
+      parts.push(...added);
+      this.ctx.log('info', `${topic}: now consuming ${n} partitions`);
+    }
+  }
+
   /** Closes the consumers of topics that are gone (the subscription stays on the broker). */
   async remove(topics: string[]): Promise<void> {
     const parts = topics.flatMap((t) => this.byTopic.get(t) ?? []);
@@ -74,6 +109,7 @@ export class TopicConsumers implements TopicSet {
   }
 
   async closeAll(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.all().map((p) => p.close()));
   }
 }

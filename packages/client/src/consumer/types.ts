@@ -1,4 +1,5 @@
 import type { MessageId } from '../message-id.js';
+import type { Schema } from '../schema/schema.js';
 import type { Message } from './message.js';
 import type { RedeliveryBackoff, RedeliveryBackoffConfig } from './redelivery-backoff.js';
 
@@ -23,13 +24,22 @@ export interface DeadLetterPolicy {
 }
 
 /** Options of `client.subscribe`, named as in the official Node client. */
-export interface ConsumerConfig {
+export interface ConsumerConfig<T = unknown> {
+  /** Sent with SUBSCRIBE (checked against the topic's schema) and used by `message.getValue()`. */
+  schema?: Schema<T>;
   topic?: string;
   topics?: string[];
   /** Every topic of one namespace whose name matches, e.g. `persistent://public/default/orders-.*`. */
   topicsPattern?: RegExp | string;
   /** How often a pattern consumer looks for new (and removed) topics; default 60 000 ms. */
   patternAutoDiscoveryPeriodMs?: number;
+  /**
+   * Re-read each partitioned topic's partition count every partitionsAutoUpdateIntervalMs and
+   * subscribe partitions added since, from their earliest message (default true).
+   */
+  autoUpdatePartitions?: boolean;
+  /** How often partition counts are re-read (default 60 000 ms). */
+  partitionsAutoUpdateIntervalMs?: number;
   subscription: string;
   subscriptionType?: SubscriptionType;
   subscriptionInitialPosition?: InitialPositionName;
@@ -86,4 +96,5 @@ export interface ResolvedConsumerConfig {
   /** Readers: a non-durable subscription starting after this id (earliest/latest included). */
   durable: boolean;
   startMessageId: MessageId | undefined;
+  schema: Schema<unknown> | undefined;
 }

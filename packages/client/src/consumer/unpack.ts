@@ -73,6 +73,7 @@ export function unpackEntry(e: EntryParts): Message[] {
     publishTime: Number(meta.publish_time),
     redeliveryCount: e.redeliveryCount,
     producerName: meta.producer_name,
+    schemaVersion: meta.schema_version,
   };
   if (meta.num_messages_in_batch === undefined) {
     const id = e.id ?? new MessageId(e.ledgerId, e.entryId, e.partition, -1, 0);
@@ -85,6 +86,7 @@ export function unpackEntry(e: EntryParts): Message[] {
         partitionKey: meta.partition_key,
         orderingKey: meta.ordering_key,
         eventTime: Number(meta.event_time ?? 0),
+        nullValue: meta.null_value === true,
       }),
     ];
   }
@@ -105,6 +107,7 @@ export function unpackEntry(e: EntryParts): Message[] {
         partitionKey: s.metadata.partition_key,
         orderingKey: s.metadata.ordering_key,
         eventTime: Number(s.metadata.event_time ?? 0),
+        nullValue: s.metadata.null_value === true,
       }),
     );
   }

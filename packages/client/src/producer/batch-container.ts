@@ -99,6 +99,9 @@ export class BatchContainer implements BatchBuilder {
       sequence_id: first.sequenceId,
       publish_time: now,
       num_messages_in_batch: items.length,
+      // The broker's deduplication records the last message of a batch, not the first, so that
+      // PRODUCER_SUCCESS.last_sequence_id after a restart points past every message of the batch.
+      highest_sequence_id: last.sequenceId,
     };
     if (first.metadata.partition_key !== undefined) metadata.partition_key = first.metadata.partition_key;
     if (first.metadata.ordering_key !== undefined) metadata.ordering_key = first.metadata.ordering_key;

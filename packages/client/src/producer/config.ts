@@ -12,7 +12,7 @@ function positive(name: string, value: number): number {
 }
 
 /** Fills in the documented defaults and checks the values a user can get wrong. */
-export function resolveProducerConfig(cfg: ProducerConfig): ResolvedProducerConfig {
+export function resolveProducerConfig<T>(cfg: ProducerConfig<T>): ResolvedProducerConfig {
   if (!cfg.topic) throw new InvalidConfigurationError('topic is required');
   const compression = COMPRESSION[cfg.compressionType ?? 'None'];
   if (compression === undefined)
@@ -47,5 +47,6 @@ export function resolveProducerConfig(cfg: ProducerConfig): ResolvedProducerConf
     compressionType: compression,
     accessMode,
     properties: cfg.properties ?? {},
+    schema: cfg.schema?.info,
   };
 }

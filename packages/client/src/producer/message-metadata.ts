@@ -34,6 +34,7 @@ export function deliverAtTime(msg: ProducerMessage, now: number): number | undef
 /** Per-message metadata inside a batch (SingleMessageMetadata, PulsarApi.proto). */
 export function singleMetadata(msg: ProducerMessage, sequenceId: number): SingleMessageMetadata {
   const meta: SingleMessageMetadata = { payload_size: msg.data.length, sequence_id: sequenceId };
+  if (msg.nullValue) meta.null_value = true;
   const props = toKeyValues(msg.properties);
   if (props) meta.properties = props;
   if (msg.partitionKey !== undefined) meta.partition_key = msg.partitionKey;
@@ -51,6 +52,7 @@ export function entryMetadata(
   now: number,
 ): MessageMetadata {
   const meta: MessageMetadata = { producer_name: producerName, sequence_id: sequenceId, publish_time: now };
+  if (msg.nullValue) meta.null_value = true;
   const props = toKeyValues(msg.properties);
   if (props) meta.properties = props;
   if (msg.partitionKey !== undefined) meta.partition_key = msg.partitionKey;

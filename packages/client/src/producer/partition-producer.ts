@@ -18,14 +18,16 @@ import {
 } from '../errors.js';
 import type { MessageId } from '../message-id.js';
 import { Backoff } from '../util/backoff.js';
+import { retryUntilDeadline } from '../util/retry.js';
 import type { Cancel } from '../util/clock.js';
 import { deferred } from '../util/deferred.js';
 import { Semaphore } from '../util/semaphore.js';
 import { BatchContainer, type BatchBuilder } from './batch-container.js';
 import { chunkCallbacks, chunkCapacity, chunkMetadata, chunkUuid, splitPayload } from './chunking.js';
 import { KeyBasedBatchContainer } from './key-based-batch-container.js';
-import { deliverAtTime, entryMetadata, toKeyValues } from './message-metadata.js';
-import { OpSend } from './op-send.js';
+import { deliverAtTime, entryMetadata } from './message-metadata.js';
+import { OpSend, single, type SendFrame } from './op-send.js';
+import { producerCommand } from './producer-command.js';
 import type { ProducerMessage, ResolvedProducerConfig, SendCallback } from './types.js';
 
 const COMPRESSION_NONE = 0;
@@ -56,6 +58,8 @@ export class PartitionProducer implements ProducerHandler {
   private readonly backoff = new Backoff();
   private readonly producerId: number;
   private nextSequenceId = 0;
+  /** CommandProducerSuccess.schema_version: the version of the schema this producer registered. */
+  private schemaVersion: Uint8Array | undefined;
   private cancelBatchTimer: Cancel | undefined;
   private cancelSendTimeout: Cancel | undefined;
   private cancelReconnect: Cancel | undefined;
@@ -78,24 +82,21 @@ export class PartitionProducer implements ProducerHandler {
   /** Creates the producer on its broker, retrying retriable failures for up to the operation timeout. */
   async start(): Promise<void> {
     const time = this.ctx.time;
-    const deadline = time.now() + this.ctx.operationTimeoutMs;
-    for (;;) {
-      try {
-        await this.connect(true);
-        break;
-      } catch (err) {
-        if (!isRetriable(err) || time.now() + 100 > deadline) {
-          this.state = 'closed';
-          throw err;
-        }
-        const wait = Math.min(this.backoff.next(), deadline - time.now());
-        await new Promise<void>((r) => time.after(wait, r));
-      }
+    try {
+      await retryUntilDeadline(time, this.ctx.operationTimeoutMs, this.backoff, () => this.connect(true));
+    } catch (err) {
+      this.state = 'closed';
+      throw err;
     }
     if (this.cfg.sendTimeoutMs > 0) {
       const tick = Math.min(this.cfg.sendTimeoutMs, 500);
       this.cancelSendTimeout = time.every(tick, () => this.expireTimedOut());
     }
+  }
+
+  /** The sequence id of the last message admitted (-1 before any, unless the broker knew one). */
+  get lastSequenceId(): number {
+    return this.nextSequenceId - 1;
   }
 
   /** Messages admitted and not yet acknowledged by the broker (including the open batch). */
@@ -175,7 +176,7 @@ export class PartitionProducer implements ProducerHandler {
         return;
       }
     }
-    this.pushOp(this.frameOp(metadata, body, sequenceId, sequenceId, 1, [callback], false));
+    this.pushOp(this.frameOp(metadata, body, single(sequenceId), [callback], 'single'));
   }
 
   /**
@@ -195,7 +196,7 @@ export class PartitionProducer implements ProducerHandler {
     const callbacks = chunkCallbacks(parts.length, callback);
     parts.forEach((part, i) => {
       const meta = chunkMetadata(metadata, uuid, i, parts.length, body.length);
-      this.pushOp(this.frameOp(meta, part, sequenceId, sequenceId, 1, [callbacks[i]], false, true));
+      this.pushOp(this.frameOp(meta, part, single(sequenceId), [callbacks[i]], 'chunk'));
     });
   }
 
@@ -206,9 +207,7 @@ export class PartitionProducer implements ProducerHandler {
     if (this.batch.isEmpty()) return;
     for (const b of this.batch.buildAll(this.producerName ?? '', this.ctx.time.now())) {
       const body = this.compress(b.metadata, b.payload);
-      this.pushOp(
-        this.frameOp(b.metadata, body, b.sequenceId, b.highestSequenceId, b.numMessages, b.callbacks, true),
-      );
+      this.pushOp(this.frameOp(b.metadata, body, b, b.callbacks, 'batch'));
     }
   }
 
@@ -223,19 +222,12 @@ export class PartitionProducer implements ProducerHandler {
   private frameOp(
     metadata: MessageMetadata,
     body: Buffer,
-    sequenceId: number,
-    highestSequenceId: number,
-    numMessages: number,
+    ids: Pick<SendFrame, 'sequenceId' | 'highestSequenceId' | 'numMessages'>,
     callbacks: SendCallback[],
-    batched: boolean,
-    isChunk = false,
+    kind: SendFrame['kind'],
   ): OpSend {
-    const send: Record<string, unknown> = { producer_id: this.producerId, sequence_id: sequenceId };
-    if (batched) send.num_messages = numMessages;
-    if (isChunk) send.is_chunk = true;
-    const frame = encodePayloadCommand({ type: CommandType.SEND, send }, metadata, body);
-    const now = this.ctx.time.now();
-    return new OpSend(sequenceId, highestSequenceId, numMessages, frame, callbacks, now, batched);
+    const frame = { ...ids, producerId: this.producerId, schemaVersion: this.schemaVersion, kind };
+    return OpSend.framed(frame, metadata, body, callbacks, this.ctx.time.now());
   }
 
   private pushOp(op: OpSend): void {
@@ -257,9 +249,10 @@ export class PartitionProducer implements ProducerHandler {
   // CommandSendReceipt: receipts arrive in SEND order, so each one must match the head of the queue.
   onSendReceipt(r: Record<string, unknown>): void {
     const sequenceId = Number(r.sequence_id);
+    const highest = r.highest_sequence_id === undefined ? undefined : Number(r.highest_sequence_id);
     const head = this.pending[0];
     if (!head || sequenceId < head.sequenceId) return; // a receipt for an op that already timed out
-    if (sequenceId > head.sequenceId) {
+    if (!head.matches(sequenceId, highest)) {
       this.ctx.log('warn', `${this.topic}: receipt ${sequenceId} out of order (expected ${head.sequenceId})`);
       this.conn?.close(); // reconnecting resends everything still pending, in order
       return;
@@ -293,19 +286,7 @@ export class PartitionProducer implements ProducerHandler {
   private async connect(initial: boolean): Promise<void> {
     const conn = await this.ctx.lookup.connectionFor(this.topic);
     const requestId = conn.newRequestId();
-    const producer: Record<string, unknown> = {
-      topic: this.topic,
-      producer_id: this.producerId,
-      request_id: requestId,
-      user_provided_producer_name: this.cfg.producerName !== undefined,
-      producer_access_mode: this.cfg.accessMode,
-    };
-    if (this.producerName !== undefined) producer.producer_name = this.producerName;
-    if (this.cfg.initialSubscriptionName !== undefined) {
-      producer.initial_subscription_name = this.cfg.initialSubscriptionName;
-    }
-    const metadata = toKeyValues(this.cfg.properties);
-    if (metadata) producer.metadata = metadata;
+    const producer = producerCommand(this.topic, this.cfg, this.producerId, this.producerName, requestId);
     conn.producers.set(this.producerId, this);
     let res;
     try {
@@ -324,6 +305,9 @@ export class PartitionProducer implements ProducerHandler {
     const ok = (res.producer_success ?? {}) as Record<string, unknown>;
     this.producerName = String(ok.producer_name ?? this.producerName ?? '');
     this.maxMessageSize = conn.maxMessageSize;
+    if (ok.schema_version instanceof Uint8Array && ok.schema_version.length > 0) {
+      this.schemaVersion = ok.schema_version;
+    }
     const last = Number(ok.last_sequence_id ?? -1);
     if (initial && last >= 0) this.nextSequenceId = Math.max(this.nextSequenceId, last + 1);
     this.conn = conn;

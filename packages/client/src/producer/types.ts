@@ -1,4 +1,5 @@
 import type { MessageId } from '../message-id.js';
+import type { Schema, SchemaInfo } from '../schema/schema.js';
 
 export type CompressionTypeName = 'None' | 'LZ4' | 'Zlib' | 'ZSTD' | 'SNAPPY';
 export type MessageRoutingMode = 'RoundRobinPartition' | 'SinglePartition' | 'CustomPartition';
@@ -7,8 +8,10 @@ export type HashingScheme = 'JavaStringHash' | 'Murmur3_32Hash';
 export type BatchingType = 'DEFAULT' | 'KEY_BASED';
 
 /** Options of `client.createProducer`, named as in the official Node client. */
-export interface ProducerConfig {
+export interface ProducerConfig<T = Buffer> {
   topic: string;
+  /** Registers this schema with the topic and encodes `send({ value })` with it. */
+  schema?: Schema<T>;
   producerName?: string;
   sendTimeoutMs?: number;
   maxPendingMessages?: number;
@@ -29,6 +32,13 @@ export interface ProducerConfig {
   compressionType?: CompressionTypeName;
   accessMode?: 'Shared' | 'Exclusive';
   messageRoutingMode?: MessageRoutingMode;
+  /**
+   * Re-read a partitioned topic's partition count every partitionsAutoUpdateIntervalMs and start
+   * producing to partitions added since (default true, as Java's autoUpdatePartitions).
+   */
+  autoUpdatePartitions?: boolean;
+  /** How often the partition count is re-read (default 60 000 ms). */
+  partitionsAutoUpdateIntervalMs?: number;
   hashingScheme?: HashingScheme;
   /** Used with messageRoutingMode 'CustomPartition': returns a partition index. */
   messageRouter?: (message: ProducerMessage, numPartitions: number) => number;
@@ -47,7 +57,12 @@ export interface ProducerMessage {
   deliverAt?: number;
   /** Delivery delay relative to now, in ms. */
   deliverAfter?: number;
+  /** No value at all (MessageMetadata.null_value): for compacted topics, deletes the key. */
+  nullValue?: boolean;
 }
+
+/** A message given as a value, encoded with the producer's schema; null sends a null value. */
+export type TypedProducerMessage<T> = Omit<ProducerMessage, 'data' | 'nullValue'> & { value: T | null };
 
 /** The resolved defaults every internal producer works with. */
 export interface ResolvedProducerConfig {
@@ -66,6 +81,8 @@ export interface ResolvedProducerConfig {
   compressionType: number;
   accessMode: number;
   properties: Record<string, string>;
+  /** Sent in CommandProducer.schema; undefined sends none. */
+  schema: SchemaInfo | undefined;
 }
 
 export interface SendCallback {

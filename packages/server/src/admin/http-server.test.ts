@@ -2,52 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging.js';
 import { startHttpServer, type HttpServer } from './http-server.js';
 import type { BrokerMetricsSource, TopicMetrics } from './metrics-source.js';
-
-/** A strict parser for the Prometheus text format (0.0.4): every line must be a comment or sample. */
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-function parsePrometheus(text: string): { samples: Sample[]; types: Map<string, string> } {
-  const samples: Sample[] = [];
-  const types = new Map<string, string>();
-  const sampleLine = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: -?\d+)?$/;
-  const labelPair = /^([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(?:,|$)/;
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const type = /^# TYPE (\S+) (counter|gauge|histogram|summary|untyped)$/.exec(line);
-    if (type) {
-      expect(types.has(type[1]!), `duplicate TYPE for ${type[1]}`).toBe(false);
-      types.set(type[1]!, type[2]!);
-      continue;
-    }
-    if (/^# HELP \S+ .*$/.test(line)) continue;
-    const m = sampleLine.exec(line);
-    if (!m) throw new Error(`not a Prometheus text line: ${line}`);
-    const labels: Record<string, string> = {};
-    let rest = m[2] ?? '';
-    while (rest !== '') {
-      const pair = labelPair.exec(rest);
-      if (!pair) throw new Error(`bad labels in: ${line}`);
-      labels[pair[1]!] = pair[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-      rest = rest.slice(pair[0].length);
-    }
-    // Prometheus reads values with Go's ParseFloat, which takes NaN and Inf in any letter case.
-    const raw = m[3]!.toLowerCase();
-    const value =
-      raw === '+inf' || raw === 'inf'
-        ? Infinity
-        : raw === '-inf'
-          ? -Infinity
-          : raw === 'nan'
-            ? NaN
-            : Number(raw);
-    if (Number.isNaN(value) && raw !== 'nan') throw new Error(`bad value in: ${line}`);
-    samples.push({ name: m[1]!, labels, value });
-  }
-  return { samples, types };
-}
+// The strict text-format parser is shared with the integration tests of /metrics.
+import { findSamples as find, parsePrometheus } from '../../../../test/helpers/prometheus.js';
 
 function topic(overrides: Partial<TopicMetrics> = {}): TopicMetrics {
   return {
@@ -66,11 +22,13 @@ function topic(overrides: Partial<TopicMetrics> = {}): TopicMetrics {
     storageSize: 70_000,
     backlogSize: 6_400,
     msgBacklog: 100,
+    delayedIndexBytes: 2_048,
     subscriptions: [
       {
         name: 'billing "eu"',
         type: 'Shared',
         backlog: 100,
+        delayed: 40,
         unacked: 7,
         consumers: 3,
         msgOutCounter: 900,
@@ -79,6 +37,7 @@ function topic(overrides: Partial<TopicMetrics> = {}): TopicMetrics {
         throughputOut: 704,
         msgRateRedeliver: 0.5,
         blockedOnUnacked: true,
+        oldestUnackedAgeSeconds: 12.5,
       },
     ],
     ...overrides,
@@ -128,12 +87,6 @@ async function start(source = new FakeSource()): Promise<{ base: string; source:
   return { base: `http://127.0.0.1:${server.port}`, source };
 }
 
-function find(samples: Sample[], name: string, labels: Record<string, string> = {}): Sample[] {
-  return samples.filter(
-    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-  );
-}
-
 describe('GET /metrics', () => {
   it('exposes topic and subscription series with Pulsar names and labels', async () => {
     const { base } = await start();
@@ -175,6 +128,10 @@ describe('GET /metrics', () => {
     expectOne('pulsar_subscription_msg_throughput_out', s, 704);
     expectOne('pulsar_subscription_msg_rate_redeliver', s, 0.5);
     expectOne('pulsar_subscription_blocked_on_unacked_messages', s, 1);
+    expectOne('pulsar_subscription_delayed', s, 40);
+    expectOne('pulsar_subscription_back_log_no_delayed', s, 60);
+    expectOne('magnetar_subscription_oldest_unacked_age_seconds', s, 12.5);
+    expectOne('pulsar_delayed_message_index_size_bytes', t, 2_048);
     expect(find(samples, 'pulsar_subscription_back_log')).toHaveLength(1);
     expectOne('pulsar_active_connections', { cluster: 'standalone' }, 4);
     expectOne('pulsar_connection_created_total_count', { cluster: 'standalone' }, 10);

@@ -8,6 +8,8 @@ export interface SubscriptionMetrics {
   name: string;
   type: string;
   backlog: number;
+  /** Messages of the backlog held back until their delivery time. */
+  delayed: number;
   unacked: number;
   consumers: number;
   msgOutCounter: number;
@@ -16,6 +18,8 @@ export interface SubscriptionMetrics {
   throughputOut: number;
   msgRateRedeliver: number;
   blockedOnUnacked: boolean;
+  /** Seconds the oldest delivered, unacknowledged message has been out; 0 when none is. */
+  oldestUnackedAgeSeconds: number;
 }
 
 export interface TopicMetrics {
@@ -34,6 +38,8 @@ export interface TopicMetrics {
   storageSize: number;
   backlogSize: number;
   msgBacklog: number;
+  /** Bytes of the delayed-delivery indexes of the topic's subscriptions held in memory. */
+  delayedIndexBytes: number;
   subscriptions: SubscriptionMetrics[];
 }
 

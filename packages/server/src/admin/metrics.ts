@@ -52,11 +52,22 @@ const TOPIC_GAUGES = [
   ['pulsar_storage_size', 'Bytes the topic occupies in storage.', (t: TopicMetrics) => t.storageSize],
   ['pulsar_storage_backlog_size', 'Bytes of unacknowledged backlog.', (t: TopicMetrics) => t.backlogSize],
   ['pulsar_msg_backlog', 'Messages in the backlog of the topic.', (t: TopicMetrics) => t.msgBacklog],
+  [
+    'pulsar_delayed_message_index_size_bytes',
+    'Bytes of memory the delayed-delivery indexes of the topic use.',
+    (t: TopicMetrics) => t.delayedIndexBytes,
+  ],
 ] as const;
 
 type Sub = TopicMetrics['subscriptions'][number];
 const SUBSCRIPTION_GAUGES = [
   ['pulsar_subscription_back_log', 'Messages in the subscription backlog.', (s: Sub) => s.backlog],
+  [
+    'pulsar_subscription_back_log_no_delayed',
+    'Messages in the subscription backlog that are not delayed.',
+    (s: Sub) => Math.max(0, s.backlog - s.delayed),
+  ],
+  ['pulsar_subscription_delayed', 'Messages held back until their delivery time.', (s: Sub) => s.delayed],
   [
     'pulsar_subscription_unacked_messages',
     'Messages delivered and not yet acknowledged.',
@@ -74,6 +85,12 @@ const SUBSCRIPTION_GAUGES = [
     'pulsar_subscription_blocked_on_unacked_messages',
     '1 when dispatch is paused because too many messages are unacknowledged.',
     (s: Sub) => (s.blockedOnUnacked ? 1 : 0),
+  ],
+  // Magnetar's own: in-flight visibility (DESIGN.md, "Beyond Pulsar"); Pulsar has no such series.
+  [
+    'magnetar_subscription_oldest_unacked_age_seconds',
+    'Seconds the oldest delivered and unacknowledged message has been with a consumer; 0 when none is.',
+    (s: Sub) => s.oldestUnackedAgeSeconds,
   ],
 ] as const;
 

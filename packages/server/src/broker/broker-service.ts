@@ -1,16 +1,28 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
-import type { TopicName } from '@magnetar/protocol';
-import { MAX_FRAME_SIZE_DEFAULT, MAX_MESSAGE_SIZE_DEFAULT, ServerError } from '@magnetar/protocol';
+import { MAX_FRAME_SIZE_DEFAULT, MAX_MESSAGE_SIZE_DEFAULT, ServerError, TopicName } from '@magnetar/protocol';
 import type { BrokerConfig } from '../config/schema.js';
 import type { MetadataStore } from '../metadata/types.js';
+import { PartitionedTopicResources } from '../resources/partitioned-topics.js';
 import type { PolicyService } from '../resources/policy-service.js';
 import type { ManagedLedgerFactory } from '../storage/types.js';
 import type { Clock, Scheduler } from '../util/clock.js';
-import { BrokerError, topicNotFound } from './errors.js';
+import { BrokerError, notAllowed, topicNotFound } from './errors.js';
 import { ServerConnection } from './connection/server-connection.js';
 import { SchemaRegistry } from './schema/schema-registry.js';
+import { NonPersistentTopic } from './topic/non-persistent/non-persistent-topic.js';
+import { PartitionedTopics } from './topic/partitioned-topics.js';
 import { PersistentTopic } from './topic/persistent-topic.js';
+import type { Topic } from './topic/topic.js';
+
+/** How a topic load treats a missing topic. */
+type CreateMode =
+  /** Never create: a missing topic is TopicNotFound. */
+  | 'never'
+  /** Create when the client allows it and the auto-creation policy (or partition metadata) does. */
+  | 'auto'
+  /** Create regardless (a partition being added by the admin API). */
+  | 'always';
 
 export interface BrokerServiceDeps {
   config: BrokerConfig;
@@ -36,6 +48,10 @@ export class BrokerService {
   readonly metadata: MetadataStore;
   readonly schemas: SchemaRegistry;
   readonly policies: PolicyService | undefined;
+  /** Partition counts of partitioned topics, in the metadata store. */
+  readonly partitionedTopics: PartitionedTopicResources;
+  /** Partitioned-topic operations: PARTITIONED_METADATA answers, admin create/grow/delete. */
+  readonly partitions: PartitionedTopics;
   /** Largest frame accepted: the message size limit plus room for command and metadata, as Pulsar's nettyMaxFrameSizeBytes. */
   readonly maxFrameSize: number;
   readonly connections = new Set<ServerConnection>();
@@ -45,11 +61,18 @@ export class BrokerService {
   brokerServiceUrl = '';
   private readonly topics = new Map<string, PersistentTopic>();
   private readonly loading = new Map<string, Promise<PersistentTopic>>();
+  private readonly nonPersistent = new Map<string, NonPersistentTopic>();
+  /** Each loaded non-persistent topic gets its own ledger id for the message ids it hands out. */
+  private nextNonPersistentLedgerId = 0;
+  /** Non-persistent topics found without producers and subscriptions by the last sweep. */
+  private readonly idleNonPersistent = new WeakSet<NonPersistentTopic>();
   private server: Server | undefined;
   private nextConnectionId = 1;
   private nextProducerSeq = 0;
   private closing = false;
   private cancelTrim: () => void = () => {};
+  private cancelDedupTimer: () => void = () => {};
+  private stopPolicyWatch: () => void = () => {};
   /** Topic loads wait for this (first-start metadata such as public/default must exist first). */
   private startup: Promise<unknown> = Promise.resolve();
 
@@ -60,8 +83,10 @@ export class BrokerService {
     this.scheduler = deps.scheduler;
     this.managedLedgers = deps.managedLedgers;
     this.metadata = deps.metadata;
-    this.schemas = new SchemaRegistry(deps.metadata);
+    this.schemas = new SchemaRegistry(deps.metadata, deps.policies);
     this.policies = deps.policies;
+    this.partitionedTopics = new PartitionedTopicResources(deps.metadata);
+    this.partitions = new PartitionedTopics(this);
     this.maxFrameSize = this.config.maxMessageSize + (MAX_FRAME_SIZE_DEFAULT - MAX_MESSAGE_SIZE_DEFAULT);
   }
 
@@ -77,7 +102,28 @@ export class BrokerService {
       });
     });
     // Consumed ledgers are deleted in the background, not on the ack path.
-    this.cancelTrim = this.scheduler.every(10_000, () => void this.trimAll());
+    this.cancelTrim = this.scheduler.every(10_000, () => {
+      void this.trimAll();
+      this.sweepIdleNonPersistent();
+    });
+    this.cancelDedupTimer = this.scheduler.every(
+      this.config.brokerDeduplicationSnapshotFrequencyInSeconds * 1000,
+      () => {
+        this.dedupTick().catch((err: unknown) =>
+          this.log.warn({ err }, 'deduplication snapshot round failed'),
+        );
+      },
+    );
+    // A namespace's deduplicationEnabled may change at any time; its loaded topics follow.
+    this.stopPolicyWatch =
+      this.policies?.onChange((ns) => {
+        for (const t of this.topics.values()) {
+          if (TopicName.parse(t.name).namespace !== ns) continue;
+          t.refreshDeduplication().catch((err: unknown) =>
+            t.log.warn({ err }, 'applying the deduplication policy failed; retried on the next change'),
+          );
+        }
+      }) ?? (() => {});
     const addr = server.address();
     return typeof addr === 'object' && addr ? addr.port : port;
   }
@@ -93,36 +139,100 @@ export class BrokerService {
   }
 
   /**
-   * The loaded topic, loading it on first use. A missing topic is created when the client allows it
-   * (`create`) and its namespace's auto-topic-creation policy (else allowAutoTopicCreation) does.
+   * The loaded persistent topic, loading it on first use. A missing topic is created when the
+   * client allows it (`create`) and its namespace's auto-topic-creation policy (else
+   * allowAutoTopicCreation) does; a partition of a partitioned topic exists when its index is below
+   * the partition count. Non-persistent names are refused here: see getAnyTopic.
    */
-  async getTopic(name: TopicName, create: boolean): Promise<PersistentTopic> {
-    const key = name.toString();
-    const loaded = this.topics.get(key);
-    if (loaded && loaded.state === 'open') return loaded;
-    let p = this.loading.get(key);
-    if (!p) {
-      p = this.loadTopic(key, create).finally(() => this.loading.delete(key));
-      this.loading.set(key, p);
+  getTopic(name: TopicName, create: boolean): Promise<PersistentTopic> {
+    if (!name.isPersistent) {
+      return Promise.reject(notAllowed(`${name.toString()} is a non-persistent topic`));
     }
-    return p;
+    return this.getPersistent(name.toString(), create ? 'auto' : 'never');
   }
 
-  /** True if the topic exists (loaded or stored). */
+  /** The loaded topic of either kind (what PRODUCER and SUBSCRIBE attach to), loading it on first use. */
+  async getAnyTopic(name: TopicName, create: boolean): Promise<Topic> {
+    if (name.isPersistent) return this.getTopic(name, create);
+    const key = name.toString();
+    const loaded = this.nonPersistent.get(key);
+    if (loaded && loaded.state === 'open') return loaded;
+    await this.startup;
+    const rule = await this.partitions.loadRule(name);
+    if (rule !== 'partition' && !(await this.mayCreate(key, create))) throw topicNotFound(key);
+    // Checked again: another request may have loaded it while this one awaited.
+    const raced = this.nonPersistent.get(key);
+    if (raced && raced.state === 'open') return raced;
+    const topic = new NonPersistentTopic(key, this, this.nextNonPersistentLedgerId++);
+    this.nonPersistent.set(key, topic);
+    this.log.info({ topic: key }, 'non-persistent topic loaded');
+    return topic;
+  }
+
+  /** A partition the admin API is adding: created whatever the metadata says so far. */
+  async createPartition(name: TopicName): Promise<PersistentTopic> {
+    // A client's load of the same name, refused under the old count, must not answer for this one.
+    await this.loading.get(name.toString())?.catch(() => undefined);
+    return this.getPersistent(name.toString(), 'always');
+  }
+
+  /** The loaded non-persistent topic of this name, if any. */
+  loadedNonPersistentTopic(name: TopicName): NonPersistentTopic | undefined {
+    const t = this.nonPersistent.get(name.toString());
+    return t && t.state === 'open' ? t : undefined;
+  }
+
+  /** Forgets a topic that was closed or deleted (admin unload, delete); a later use loads it anew. */
+  removeTopic(topic: Topic): void {
+    if (topic instanceof PersistentTopic) {
+      if (this.topics.get(topic.name) === topic) this.topics.delete(topic.name);
+    } else if (this.nonPersistent.get(topic.name) === topic) {
+      this.nonPersistent.delete(topic.name);
+    }
+  }
+
+  /**
+   * True if the topic exists: loaded or stored, a partitioned topic (its metadata), or a partition
+   * whose index is below its partitioned topic's count (Pulsar's checkTopicExists).
+   */
   async topicExists(name: TopicName): Promise<boolean> {
-    return this.topics.has(name.toString()) || (await this.managedLedgers.exists(name.toString()));
+    const key = name.toString();
+    if (this.topics.has(key) || this.nonPersistent.has(key)) return true;
+    if (name.isPersistent && (await this.managedLedgers.exists(key))) return true;
+    if (name.isPartition) {
+      return (
+        name.partitionIndex < (await this.partitions.partitions(TopicName.parse(name.partitionedTopicName)))
+      );
+    }
+    return (await this.partitionedTopics.get(name)) !== null;
   }
 
-  /** Persistent topic names of a namespace ("tenant/ns"), loaded or stored. */
-  async topicsOfNamespace(namespace: string): Promise<string[]> {
+  /**
+   * Topic names of a namespace ("tenant/ns"): persistent topics loaded or stored and, unless
+   * `existingOnly`, every partition of its partitioned topics, listed one by one as Pulsar lists
+   * them (the partitioned names themselves are not). With `allDomains`, loaded non-persistent
+   * topics and the partitions of non-persistent partitioned topics too (GET_TOPICS_OF_NAMESPACE).
+   */
+  async topicsOfNamespace(namespace: string, existingOnly = false, allDomains = false): Promise<string[]> {
+    const domains = allDomains ? (['persistent', 'non-persistent'] as const) : (['persistent'] as const);
     const names = new Set(await this.managedLedgers.list());
     for (const k of this.topics.keys()) names.add(k);
-    const prefix = `persistent://${namespace}/`;
-    return [...names].filter((n) => n.startsWith(prefix)).sort();
+    if (allDomains) for (const k of this.nonPersistent.keys()) names.add(k);
+    if (!existingOnly) {
+      for (const domain of domains) {
+        for (const p of await this.partitions.partitionNames(namespace, domain)) names.add(p);
+      }
+    }
+    const prefixes = domains.map((d) => `${d}://${namespace}/`);
+    return [...names].filter((n) => prefixes.some((p) => n.startsWith(p))).sort();
   }
 
   loadedTopics(): Iterable<PersistentTopic> {
     return this.topics.values();
+  }
+
+  loadedNonPersistentTopics(): Iterable<NonPersistentTopic> {
+    return this.nonPersistent.values();
   }
 
   connectionClosed(c: ServerConnection): void {
@@ -134,6 +244,8 @@ export class BrokerService {
     if (this.closing) return;
     this.closing = true;
     this.cancelTrim();
+    this.cancelDedupTimer();
+    this.stopPolicyWatch();
     const server = this.server;
     const stopped = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
     // Topics first: their producers and consumers are told (CLOSE_PRODUCER / CLOSE_CONSUMER) and
@@ -141,6 +253,8 @@ export class BrokerService {
     await Promise.allSettled([...this.loading.values()]);
     await Promise.allSettled([...this.topics.values()].map((t) => t.close()));
     this.topics.clear();
+    await Promise.allSettled([...this.nonPersistent.values()].map((t) => t.close()));
+    this.nonPersistent.clear();
     for (const c of [...this.connections]) c.close('broker shutting down');
     await stopped;
   }
@@ -156,9 +270,20 @@ export class BrokerService {
     this.connectionsCreated++;
   }
 
-  private async loadTopic(key: string, create: boolean): Promise<PersistentTopic> {
+  private getPersistent(key: string, create: CreateMode): Promise<PersistentTopic> {
+    const loaded = this.topics.get(key);
+    if (loaded && loaded.state === 'open') return Promise.resolve(loaded);
+    let p = this.loading.get(key);
+    if (!p) {
+      p = this.loadTopic(key, create).finally(() => this.loading.delete(key));
+      this.loading.set(key, p);
+    }
+    return p;
+  }
+
+  private async loadTopic(key: string, create: CreateMode): Promise<PersistentTopic> {
     await this.startup;
-    if (!(await this.managedLedgers.exists(key)) && !(await this.mayCreate(key, create)))
+    if (!(await this.managedLedgers.exists(key)) && !(await this.mayCreatePersistent(key, create)))
       throw topicNotFound(key);
     const ml = await this.managedLedgers.open(key, {
       maxLedgerSizeBytes: this.config.managedLedgerMaxSizePerLedgerMbytes * 1024 * 1024,
@@ -166,9 +291,25 @@ export class BrokerService {
       cursorFlushIntervalMs: this.config.managedLedgerCursorPositionFlushSeconds * 1000,
     });
     const topic = new PersistentTopic(key, ml, this);
+    try {
+      // Deduplication state is recovered before the first SEND can be checked against it.
+      await topic.refreshDeduplication();
+    } catch (err) {
+      await topic.close().catch(() => undefined);
+      throw new BrokerError(ServerError.ServiceNotReady, `Topic ${key} could not be loaded`, true, {
+        cause: err,
+      });
+    }
     this.topics.set(key, topic);
     this.log.info({ topic: key }, 'topic loaded');
     return topic;
+  }
+
+  private async mayCreatePersistent(key: string, create: CreateMode): Promise<boolean> {
+    if (create === 'always') return true;
+    const rule = await this.partitions.loadRule(TopicName.parse(key));
+    if (rule === 'partition') return create === 'auto';
+    return this.mayCreate(key, create === 'auto');
   }
 
   /** Whether a missing topic may be created now: its namespace must exist and allow auto-creation. */
@@ -178,6 +319,34 @@ export class BrokerService {
     const effective = await this.policies.effectivePolicies(key);
     if (!effective) throw new BrokerError(ServerError.TopicNotFound, `Namespace of ${key} does not exist`);
     return effective.autoTopicCreation.allowAutoTopicCreation;
+  }
+
+  /** Periodic deduplication work: snapshots of topics that stored entries since the last one, purges. */
+  private async dedupTick(): Promise<void> {
+    const now = this.clock.now();
+    const timeoutMs = this.config.brokerDeduplicationProducerInactivityTimeoutMinutes * 60_000;
+    for (const t of this.topics.values()) {
+      if (t.state !== 'open') continue;
+      t.dedup.purgeInactive(now, timeoutMs);
+      await t.dedup.onTimer();
+    }
+  }
+
+  /**
+   * Non-persistent topics hold nothing once their last producer and subscription are gone; such a
+   * topic found idle on two sweeps in a row is forgotten (Pulsar deletes inactive topics too), so
+   * the set of loaded topics does not grow with every name ever used.
+   */
+  private sweepIdleNonPersistent(): void {
+    for (const t of [...this.nonPersistent.values()]) {
+      const idle = t.producers.size === 0 && t.subscriptions.size === 0;
+      if (idle && this.idleNonPersistent.has(t)) {
+        void t.close();
+        this.removeTopic(t);
+      }
+      if (idle) this.idleNonPersistent.add(t);
+      else this.idleNonPersistent.delete(t);
+    }
   }
 
   private async trimAll(): Promise<void> {

@@ -152,6 +152,34 @@ export const configSchema = {
     10_000_000,
     'Delayed messages per segment of a bucket file; at most one segment per bucket is in memory.',
   ),
+  brokerDeduplicationEnabled: bool(
+    false,
+    'Store a message once per producer name and sequence id, even when the producer sends it again (namespace deduplicationEnabled overrides).',
+  ),
+  brokerDeduplicationEntriesInterval: int(
+    1000,
+    1,
+    100_000_000,
+    'Deduplication: stored entries between two snapshots of the sequence ids (bounds the replay after a crash).',
+  ),
+  brokerDeduplicationSnapshotFrequencyInSeconds: int(
+    120,
+    1,
+    86_400,
+    'Deduplication: also snapshot the sequence ids this often when entries were stored since the last snapshot.',
+  ),
+  brokerDeduplicationMaxNumberOfProducers: int(
+    10_000,
+    1,
+    10_000_000,
+    'Deduplication: producers whose sequence ids a snapshot keeps.',
+  ),
+  brokerDeduplicationProducerInactivityTimeoutMinutes: int(
+    360,
+    1,
+    1_000_000,
+    'Deduplication: forget the sequence id of a producer disconnected for this long.',
+  ),
   maxPendingPublishRequestsPerConnection: int(
     1000,
     1,

@@ -58,6 +58,7 @@ describe('PolicyService', () => {
       publishRate: null,
       dispatchRate: null,
       schemaCompatibilityStrategy: 'FULL',
+      compactionThreshold: 0,
       replicationClusters: ['local'],
     });
     await admin.namespaces.update('t/ns', (p) => {

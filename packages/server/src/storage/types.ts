@@ -88,6 +88,8 @@ export interface Cursor {
   flush(): Promise<void>;
   /** Cursor properties kept with it (subscription properties). */
   readonly properties: Readonly<Record<string, string>>;
+  /** Replaces the properties; persisted with the next flush, together with markDelete. */
+  setProperties(properties: Record<string, string>): void;
 }
 
 export interface ManagedLedgerConfig {
@@ -97,6 +99,17 @@ export interface ManagedLedgerConfig {
   maxLedgerAgeMs: number;
   /** How often dirty cursor state is persisted (ms): bounds redelivery after a crash. */
   cursorFlushIntervalMs: number;
+}
+
+/** One ledger of a managed ledger, as admin stats show it (Pulsar's ManagedLedgerInfo.LedgerInfo). */
+export interface LedgerSummary {
+  readonly ledgerId: number;
+  /** Entries confirmed in the ledger. */
+  readonly entries: number;
+  /** Bytes of those entries. */
+  readonly size: number;
+  /** When the ledger was created (clock ms). */
+  readonly timestamp: number;
 }
 
 /** A topic's log: a list of ledgers plus the cursors of its durable subscriptions. */
@@ -122,6 +135,8 @@ export interface ManagedLedger {
   readonly storedBytes: number;
   /** Total entries appended since creation. */
   readonly entriesAdded: number;
+  /** The live ledgers, oldest first; the last one takes the appends (admin stats, position arithmetic). */
+  ledgerInfos(): LedgerSummary[];
   /** Opens (creating if absent) a durable cursor. */
   openCursor(name: string, initial: InitialPosition, properties?: Record<string, string>): Promise<Cursor>;
   /** Existing durable cursors. */

@@ -4,7 +4,7 @@
  * so they vanish from the JSON as Pulsar's nulls do.
  */
 import { preconditionFailed } from '../../resources/errors.js';
-import { asBool, asInt } from '../../resources/policies/json-fields.js';
+import { asBool, asInt, asLong } from '../../resources/policies/json-fields.js';
 import {
   parseAutoTopicCreation,
   parseBacklogQuota,
@@ -221,6 +221,24 @@ export const POLICY_ENDPOINTS: PolicyEndpoint<unknown>[] = [
     remove: (p, r) => {
       delete p.topicDispatchRate[r.clusterName];
       delete p.clusterDispatchRate[r.clusterName];
+    },
+  }),
+  endpoint<number>({
+    path: 'compactionThreshold',
+    read: (p) => p.compaction_threshold,
+    write: {
+      method: 'PUT',
+      parse: (body) => {
+        const n = asLong(requireBody(body, 'compaction threshold'), 'compactionThreshold');
+        checkZeroOrMore(n, 'compactionThreshold');
+        return n;
+      },
+      apply: (p, n) => {
+        p.compaction_threshold = n;
+      },
+    },
+    remove: (p) => {
+      delete p.compaction_threshold;
     },
   }),
   endpoint({

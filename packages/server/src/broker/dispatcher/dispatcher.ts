@@ -5,6 +5,7 @@ import type { DelayedDeliveryTracker } from '../delayed/delayed-tracker.js';
 import { countUnacked, wordsToWire } from '../subscription/ack-set.js';
 import type { Consumer, PendingEntry } from '../subscription/consumer.js';
 import type { Subscription } from '../subscription/subscription.js';
+import { compactedReadStart, readCompactedEntries } from '../compaction/read-compacted.js';
 import { deliverAtOf, metadataOf, type DispatchItem } from './dispatch-item.js';
 import { readPositions } from './read-positions.js';
 import { ReplayQueue } from './replay-queue.js';
@@ -48,9 +49,11 @@ export abstract class Dispatcher {
   private epoch = 0;
   /** maxUnackedMessagesPerSubscription reached (cleared at half of it, as Pulsar does). */
   private unackedBlocked = false;
+  /** read_compacted only: compacted entries below this are delivered whatever the cursor says (see compaction/read-compacted.ts). */
+  private compactedFloor: Position | undefined;
 
   constructor(protected readonly sub: Subscription) {
-    this.readPosition = sub.topic.ledger.after(sub.cursor.markDeletePosition);
+    this.readPosition = this.firstUnread();
   }
 
   abstract addConsumer(c: Consumer): void;
@@ -166,7 +169,7 @@ export abstract class Dispatcher {
     this.epoch++;
     for (const c of this.consumers) this.releaseAll(c);
     this.replay.clear();
-    this.readPosition = this.sub.topic.ledger.after(this.sub.cursor.markDeletePosition);
+    this.readPosition = this.firstUnread();
     this.wake();
   }
 
@@ -180,6 +183,11 @@ export abstract class Dispatcher {
   /** True while a read round runs or is about to (tests wait for this to settle). */
   get busy(): boolean {
     return this.state === 'reading' || this.resuming;
+  }
+
+  /** The next log entry this dispatcher reads (stats readPosition). */
+  get nextReadPosition(): Position {
+    return this.readPosition;
   }
 
   /** Entries waiting in the replay queue (stats). */
@@ -242,6 +250,15 @@ export abstract class Dispatcher {
   protected rewindTo(p: Position): void {
     this.epoch++;
     if (comparePositions(p, this.readPosition) < 0) this.readPosition = p;
+  }
+
+  /** The first position to read after the cursor's mark-delete position (compacted view aware). */
+  private firstUnread(): Position {
+    this.compactedFloor = undefined;
+    if (!this.sub.readCompacted) return this.sub.topic.ledger.after(this.sub.cursor.markDeletePosition);
+    const start = compactedReadStart(this.sub);
+    this.compactedFloor = start.floor;
+    return start.position;
   }
 
   private async readLoop(): Promise<void> {
@@ -317,16 +334,31 @@ export abstract class Dispatcher {
 
   /** Reads new entries at the read position; null when the log has nothing more. */
   private async readNext(max: number): Promise<Entry[] | null> {
+    if (this.sub.readCompacted) {
+      const epoch = this.epoch;
+      const maxBytes = this.sub.topic.broker.config.dispatcherMaxReadSizeBytes;
+      const compacted = await readCompactedEntries(this.sub, this.readPosition, max, maxBytes);
+      if (compacted && epoch === this.epoch) {
+        this.readPosition = compacted.next;
+        if (compacted.entries.length > 0) return compacted.entries;
+      }
+    }
     const ml = this.sub.topic.ledger;
     const last = ml.lastConfirmed();
-    if (!last || comparePositions(this.readPosition, last) > 0) return null;
+    if (!last || comparePositions(this.readPosition, last) > 0) {
+      this.sub.caughtUp();
+      return null;
+    }
+    const epoch = this.epoch;
     const entries = await ml.read(
       this.readPosition,
       max,
       this.sub.topic.broker.config.dispatcherMaxReadSizeBytes,
     );
     if (entries.length === 0) return null;
-    this.readPosition = ml.after(entries[entries.length - 1].position);
+    // A rewind (SEEK, redelivery on Exclusive, active-consumer change) during the read wins: the
+    // caller drops these entries, and the read position must stay where the rewind put it.
+    if (epoch === this.epoch) this.readPosition = ml.after(entries[entries.length - 1].position);
     return entries;
   }
 
@@ -339,7 +371,8 @@ export abstract class Dispatcher {
       const key = positionKey(entry.position);
       // Already acknowledged, already with a consumer, or waiting in the replay queue: the
       // delayed index and restarts can name an entry twice; it goes out once.
-      if (this.sub.cursor.isAcked(entry.position) || this.owners.has(key)) continue;
+      const belowFloor = this.compactedFloor && comparePositions(entry.position, this.compactedFloor) <= 0;
+      if ((!belowFloor && this.sub.cursor.isAcked(entry.position)) || this.owners.has(key)) continue;
       if (!fromReplay && this.replay.has(key)) continue;
       const meta = metadataOf(entry);
       if (tracker && !fromReplay) {

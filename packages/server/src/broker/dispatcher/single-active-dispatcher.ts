@@ -31,6 +31,11 @@ export class SingleActiveDispatcher extends Dispatcher {
     return this.list;
   }
 
+  /** The consumer receiving messages now (stats activeConsumerName). */
+  get activeConsumer(): Consumer | undefined {
+    return this.active;
+  }
+
   addConsumer(c: Consumer): void {
     if (!this.failover && this.list.length > 0) {
       throw consumerBusy(`Exclusive consumer is already connected to subscription ${this.sub.name}`);

@@ -1,5 +1,6 @@
 // CommandCloseConsumer → CommandSuccess; CommandUnsubscribe → delete the subscription, CommandSuccess.
 import { consumerBusy } from '../errors.js';
+import { Subscription } from '../subscription/subscription.js';
 import type { Handler } from './types.js';
 
 export const handleCloseConsumer: Handler = (conn, cmd) => {
@@ -31,6 +32,7 @@ export const handleUnsubscribe: Handler = async (conn, cmd) => {
   }
   conn.consumers.delete(r.consumer_id);
   sub.removeConsumer(c);
-  await sub.topic.deleteSubscription(sub);
+  if (sub instanceof Subscription) await sub.topic.deleteSubscription(sub);
+  else await sub.topic.deleteSubscription(sub);
   conn.sendSuccess(r.request_id);
 };

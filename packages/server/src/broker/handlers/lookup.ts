@@ -1,14 +1,13 @@
-// CommandLookupTopic → CommandLookupTopicResponse: a standalone broker owns every topic, so it
-// always answers Connect with its own URL and authoritative = true.
+// CommandLookupTopic → CommandLookupTopicResponse: a standalone broker owns every topic, persistent
+// and non-persistent, so it always answers Connect with its own URL and authoritative = true.
 import { CommandType, LookupType, ServerError, TopicName } from '@magnetar/protocol';
-import { notAllowed, toServerError } from '../errors.js';
+import { toServerError } from '../errors.js';
 import type { Handler } from './types.js';
 
 export const handleLookup: Handler = (conn, cmd) => {
   const l = cmd.lookupTopic!;
   try {
-    const name = TopicName.parse(l.topic);
-    if (name.domain !== 'persistent') throw notAllowed('non-persistent topics are not supported yet');
+    TopicName.parse(l.topic);
     conn.send({
       type: CommandType.LOOKUP_RESPONSE,
       lookupTopicResponse: {

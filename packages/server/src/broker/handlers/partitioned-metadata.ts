@@ -1,5 +1,6 @@
-// CommandPartitionedTopicMetadata → CommandPartitionedTopicMetadataResponse. Partitioned topics
-// arrive with the tenancy work; until then every topic answers partitions = 0 (not partitioned).
+// CommandPartitionedTopicMetadata (topic, metadata_auto_creation_enabled) →
+// CommandPartitionedTopicMetadataResponse(partitions): the partition count, 0 for a topic that is
+// not partitioned; an unknown topic may be created here as a partitioned one (see PartitionedTopics.forClient).
 import { CommandType, TopicName } from '@magnetar/protocol';
 import { toServerError } from '../errors.js';
 import type { Handler } from './types.js';
@@ -7,13 +8,14 @@ import type { Handler } from './types.js';
 const RESPONSE_SUCCESS = 0;
 const RESPONSE_FAILED = 1;
 
-export const handlePartitionedMetadata: Handler = (conn, cmd) => {
+export const handlePartitionedMetadata: Handler = async (conn, cmd) => {
   const r = cmd.partitionMetadata!;
   try {
-    TopicName.parse(r.topic);
+    const name = TopicName.parse(r.topic);
+    const partitions = await conn.broker.partitions.forClient(name, r.metadata_auto_creation_enabled ?? true);
     conn.send({
       type: CommandType.PARTITIONED_METADATA_RESPONSE,
-      partitionMetadataResponse: { request_id: r.request_id, partitions: 0, response: RESPONSE_SUCCESS },
+      partitionMetadataResponse: { request_id: r.request_id, partitions, response: RESPONSE_SUCCESS },
     });
   } catch (err) {
     const e = toServerError(err);

@@ -3,8 +3,17 @@
 import { CommandType, ProducerAccessMode, TopicName } from '@magnetar/protocol';
 import { notAllowed, serviceNotReady } from '../errors.js';
 import { encodeSchemaVersion } from '../schema/schema-registry.js';
+import { PersistentTopic } from '../topic/persistent-topic.js';
 import { Producer } from '../topic/producer.js';
+import type { Topic } from '../topic/topic.js';
 import type { Handler } from './types.js';
+
+/**
+ * CommandProducerSuccess.last_sequence_id: with deduplication, the last sequence id stored for
+ * this producer name, so that a producer that reconnects (or restarts) continues after it.
+ */
+const lastSequenceId = (topic: Topic, producerName: string): number =>
+  topic instanceof PersistentTopic ? topic.dedup.lastSequenceId(producerName) : -1;
 
 export const handleProducer: Handler = async (conn, cmd) => {
   const r = cmd.producer!;
@@ -16,17 +25,20 @@ export const handleProducer: Handler = async (conn, cmd) => {
     }
     conn.send({
       type: CommandType.PRODUCER_SUCCESS,
-      producer_success: { request_id: r.request_id, producer_name: existing.name, last_sequence_id: -1 },
+      producer_success: {
+        request_id: r.request_id,
+        producer_name: existing.name,
+        last_sequence_id: lastSequenceId(existing.topic, existing.name),
+      },
     });
     return;
   }
   const name = TopicName.parse(r.topic);
-  if (name.domain !== 'persistent') throw notAllowed('non-persistent topics are not supported yet');
   const mode = r.producer_access_mode ?? ProducerAccessMode.Shared;
   if (mode !== ProducerAccessMode.Shared && mode !== ProducerAccessMode.Exclusive) {
     throw notAllowed(`producer access mode ${mode} is not supported yet`);
   }
-  const topic = await conn.broker.getTopic(name, true);
+  const topic = await conn.broker.getAnyTopic(name, true);
   let schemaVersion: Uint8Array | undefined;
   if (r.schema) schemaVersion = encodeSchemaVersion(await conn.broker.schemas.addIfNew(topic.name, r.schema));
   const userProvided =
@@ -48,7 +60,7 @@ export const handleProducer: Handler = async (conn, cmd) => {
     producer_success: {
       request_id: r.request_id,
       producer_name: producerName,
-      last_sequence_id: -1,
+      last_sequence_id: lastSequenceId(topic, producerName),
       schema_version: schemaVersion,
       producer_ready: true,
     },

@@ -2,6 +2,7 @@
 import { CommandType, ServerError, TopicName } from '@magnetar/protocol';
 import { toServerError } from '../errors.js';
 import { decodeSchemaVersion, encodeSchemaVersion } from '../schema/schema-registry.js';
+import { wireSchemaType } from '../schema/schema-types.js';
 import type { Handler } from './types.js';
 
 export const handleGetSchema: Handler = async (conn, cmd) => {
@@ -14,7 +15,7 @@ export const handleGetSchema: Handler = async (conn, cmd) => {
       getSchemaResponse: found
         ? {
             request_id: r.request_id,
-            schema: found.schema,
+            schema: { ...found.schema, type: wireSchemaType(found.schema.type) },
             schema_version: encodeSchemaVersion(found.version),
           }
         : {

@@ -2,6 +2,7 @@
 // subscription's consumers are closed from the broker side and re-subscribe, as with Pulsar.
 import { parseEntry } from '@magnetar/protocol';
 import { notAllowed } from '../errors.js';
+import { Subscription } from '../subscription/subscription.js';
 import type { Handler } from './types.js';
 
 /** Ledger ids at or above this mean MessageId.latest. */
@@ -12,6 +13,8 @@ export const handleSeek: Handler = async (conn, cmd) => {
   const c = conn.consumers.get(r.consumer_id);
   if (!c) throw notAllowed(`Consumer ${r.consumer_id} not found`);
   const sub = c.subscription;
+  // Pulsar refuses it too: a non-persistent subscription has no cursor to move.
+  if (!(sub instanceof Subscription)) throw notAllowed('Seek is not supported on non-persistent topics');
   const ml = sub.topic.ledger;
   let target;
   if (r.message_id) {

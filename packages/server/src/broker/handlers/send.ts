@@ -1,6 +1,9 @@
-// CommandSend (+ payload) → append → CommandSendReceipt(producer_id, sequence_id, message_id,
-// highest_sequence_id), or CommandSendError(ChecksumError / PersistenceError).
+// CommandSend (+ payload) → publish → CommandSendReceipt(producer_id, sequence_id, message_id,
+// highest_sequence_id), or CommandSendError(ChecksumError / PersistenceError / the topic's refusal).
 import { CommandType, ServerError } from '@magnetar/protocol';
+import type { SequenceInfo } from '../dedup/sequence-tracker.js';
+import { BrokerError } from '../errors.js';
+import { PersistentTopic } from '../topic/persistent-topic.js';
 import type { Handler } from './types.js';
 
 export const handleSend: Handler = (conn, cmd, frame) => {
@@ -11,6 +14,7 @@ export const handleSend: Handler = (conn, cmd, frame) => {
     conn.close(`SEND for unknown producer ${s.producer_id}`);
     return;
   }
+  const highest = s.highest_sequence_id ?? s.sequence_id;
   const sendError = (error: number, message: string) =>
     conn.send({
       type: CommandType.SEND_ERROR,
@@ -29,8 +33,25 @@ export const handleSend: Handler = (conn, cmd, frame) => {
   // The decoder hands out views into socket chunks; the entry gets its own copy so that caches
   // hold exactly its bytes and not the whole chunk around them.
   const data = Buffer.from(payload.headersAndPayload);
+  const topic = producer.topic;
+  let publishing;
+  if (topic instanceof PersistentTopic) {
+    // What deduplication checks: the producer's name and the SEND's sequence ids; of a chunked
+    // message only the last chunk counts (MessageMetadata.chunk_id / num_chunks_from_msg).
+    const md = payload.metadata;
+    const seq: SequenceInfo = {
+      producerName: producer.name,
+      sequenceId: s.sequence_id,
+      highestSequenceId: highest,
+      lastChunk:
+        !s.is_chunk || md.chunk_id === undefined || md.chunk_id === (md.num_chunks_from_msg ?? 0) - 1,
+    };
+    publishing = topic.publish(producer, data, messages, seq);
+  } else {
+    publishing = topic.publish(producer, data, messages);
+  }
   conn.publishStarted();
-  producer.topic.publish(producer, data, messages).then(
+  producer.inSendOrder(publishing).then(
     (pos) => {
       conn.publishFinished();
       conn.send({
@@ -39,13 +60,19 @@ export const handleSend: Handler = (conn, cmd, frame) => {
           producer_id: s.producer_id,
           sequence_id: s.sequence_id,
           message_id: { ledgerId: pos.ledgerId, entryId: pos.entryId },
-          highest_sequence_id: s.highest_sequence_id ?? s.sequence_id,
+          highest_sequence_id: highest,
         },
       });
     },
     (err: unknown) => {
       conn.publishFinished();
-      conn.log.error({ err, topic: producer.topic.name }, 'append failed');
+      if (err instanceof BrokerError) {
+        // A refusal the topic decided (terminated, closing, a failed earlier copy): the client reacts to its code.
+        conn.log.debug({ err: err.message, topic: topic.name }, 'publish refused');
+        sendError(err.serverError, err.message);
+        return;
+      }
+      conn.log.error({ err, topic: topic.name }, 'append failed');
       sendError(ServerError.PersistenceError, err instanceof Error ? err.message : String(err));
     },
   );

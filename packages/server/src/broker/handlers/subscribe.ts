@@ -1,5 +1,6 @@
 // CommandSubscribe → CommandSuccess (or CommandError: TopicNotFound, ConsumerBusy, ConsumerAssignError, InvalidTopicName, ...).
 import { InitialPosition, SubType, TopicName } from '@magnetar/protocol';
+import { DEDUP_CURSOR } from '../dedup/dedup-snapshot.js';
 import { notAllowed, serviceNotReady } from '../errors.js';
 import type { Handler } from './types.js';
 
@@ -15,11 +16,19 @@ export const handleSubscribe: Handler = async (conn, cmd) => {
     return;
   }
   const name = TopicName.parse(r.topic);
-  if (name.domain !== 'persistent') throw notAllowed('non-persistent topics are not supported yet');
   if (!r.subscription) throw notAllowed('subscription name must not be empty');
+  // The deduplication snapshot's cursor shares the subscriptions' namespace of cursor names.
+  if (r.subscription === DEDUP_CURSOR) throw notAllowed(`subscription name ${DEDUP_CURSOR} is reserved`);
+  if (!name.isPersistent && r.read_compacted)
+    throw notAllowed('readCompacted only valid on persistent topics');
+  const subType = r.subType ?? SubType.Exclusive;
+  // Pulsar serves the compacted view only to single-active subscriptions (PersistentTopic.subscribe).
+  if (r.read_compacted && subType !== SubType.Exclusive && subType !== SubType.Failover) {
+    throw notAllowed('readCompacted only allowed on failover or exclusive subscriptions');
+  }
   const create = r.force_topic_creation ?? true;
-  const topic = await conn.broker.getTopic(name, create);
-  if (r.schema) await conn.broker.schemas.addIfNew(topic.name, r.schema);
+  const topic = await conn.broker.getAnyTopic(name, create);
+  if (r.schema) await conn.broker.schemas.checkForConsumer(topic.name, r.schema);
   if (conn.isClosed()) return;
   const metadata: Record<string, string> = {};
   for (const kv of r.metadata ?? []) metadata[kv.key] = kv.value;
@@ -28,12 +37,13 @@ export const handleSubscribe: Handler = async (conn, cmd) => {
     consumerId: r.consumer_id,
     consumerName: r.consumer_name ?? '',
     priorityLevel: r.priority_level ?? 0,
-    subType: r.subType ?? SubType.Exclusive,
+    subType,
     metadata,
     durable: r.durable ?? true,
     initialPosition: r.initialPosition ?? InitialPosition.Latest,
     startMessageId: r.start_message_id,
     keySharedMeta: r.keySharedMeta,
+    readCompacted: r.read_compacted ?? false,
   });
   if (conn.isClosed()) {
     consumer.subscription.removeConsumer(consumer);

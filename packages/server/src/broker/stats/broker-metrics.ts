@@ -3,15 +3,15 @@ import type { BrokerService } from '../broker-service.js';
 import type { PersistentTopic } from '../topic/persistent-topic.js';
 import type { Subscription } from '../subscription/subscription.js';
 import { subTypeName } from '../subscription/subscription.js';
-import { RateMeter } from './rate.js';
+import { rateOf } from './meters.js';
+import { oldestUnackedAgeMs } from './subscription-stats.js';
+import { topicBacklogBytes } from './topic-stats.js';
 
 /**
- * Reads the broker's counters for /metrics at scrape time. Rates are derived from counters by
- * RateMeters kept here per topic and subscription, so the publish and dispatch paths only count.
+ * Reads the broker's counters for /metrics at scrape time. Rates come from the meters the admin
+ * stats use too (./meters.ts), so the publish and dispatch paths only count and both views agree.
  */
 export class BrokerMetrics implements BrokerMetricsSource {
-  private readonly meters = new WeakMap<object, { a: RateMeter; b: RateMeter; c: RateMeter; d: RateMeter }>();
-
   constructor(private readonly broker: BrokerService) {}
 
   isHealthy(): boolean {
@@ -19,7 +19,8 @@ export class BrokerMetrics implements BrokerMetricsSource {
   }
 
   *topics(): Iterable<TopicMetrics> {
-    for (const t of this.broker.loadedTopics()) yield this.topic(t);
+    // An unloaded or deleted topic may linger until the broker forgets it; it has no series.
+    for (const t of this.broker.loadedTopics()) if (t.state === 'open') yield this.topic(t);
   }
 
   connections(): { active: number; createdTotal: number; closedTotal: number } {
@@ -36,10 +37,11 @@ export class BrokerMetrics implements BrokerMetricsSource {
 
   private topic(t: PersistentTopic): TopicMetrics {
     const subs = [...t.subscriptions.values()].map((s) => this.subscription(s));
-    const m = this.meter(t);
     let msgOut = 0;
     let bytesOut = 0;
     let msgBacklog = 0;
+    let delayedIndexBytes = 0;
+    for (const s of t.subscriptions.values()) delayedIndexBytes += s.delayedIndexBytes();
     for (const s of subs) {
       msgOut += s.msgOutCounter;
       bytesOut += s.bytesOutCounter;
@@ -50,6 +52,7 @@ export class BrokerMetrics implements BrokerMetricsSource {
       .split('/')
       .slice(0, 2)
       .join('/');
+    const now = this.now;
     return {
       name: t.name,
       namespace,
@@ -59,13 +62,14 @@ export class BrokerMetrics implements BrokerMetricsSource {
       bytesInCounter: t.bytesInCounter,
       msgOutCounter: msgOut,
       bytesOutCounter: bytesOut,
-      rateIn: m.a.rate(t.msgInCounter),
-      throughputIn: m.b.rate(t.bytesInCounter),
-      rateOut: m.c.rate(msgOut),
-      throughputOut: m.d.rate(bytesOut),
+      rateIn: t.rateIn.rate(t.msgInCounter),
+      throughputIn: t.throughputIn.rate(t.bytesInCounter),
+      rateOut: rateOf(t, 'msgOut', msgOut, now),
+      throughputOut: rateOf(t, 'bytesOut', bytesOut, now),
       storageSize: t.ledger.storedBytes,
-      backlogSize: 0,
+      backlogSize: topicBacklogBytes(t),
       msgBacklog,
+      delayedIndexBytes,
       subscriptions: subs,
     };
   }
@@ -81,29 +85,23 @@ export class BrokerMetrics implements BrokerMetricsSource {
       redelivered += c.msgRedeliverCounter;
       blocked ||= c.blockedOnUnacked;
     }
-    const m = this.meter(s);
+    const now = this.now;
     return {
       name: s.name,
       type: subTypeName(s.type),
       backlog: s.backlog(),
+      delayed: s.delayedMessages(),
       unacked: s.dispatcher?.unackedMessages ?? 0,
       consumers: s.consumers.length,
       msgOutCounter: msgOut,
       bytesOutCounter: bytesOut,
-      msgRateOut: m.a.rate(msgOut),
-      throughputOut: m.b.rate(bytesOut),
-      msgRateRedeliver: m.c.rate(redelivered),
+      msgRateOut: rateOf(s, 'msgOut', msgOut, now),
+      throughputOut: rateOf(s, 'bytesOut', bytesOut, now),
+      msgRateRedeliver: rateOf(s, 'redeliver', redelivered, now),
       blockedOnUnacked: blocked,
+      oldestUnackedAgeSeconds: (oldestUnackedAgeMs(s) ?? 0) / 1000,
     };
   }
 
-  private meter(o: object) {
-    let m = this.meters.get(o);
-    if (!m) {
-      const now = () => this.broker.clock.now();
-      m = { a: new RateMeter(now), b: new RateMeter(now), c: new RateMeter(now), d: new RateMeter(now) };
-      this.meters.set(o, m);
-    }
-    return m;
-  }
+  private readonly now = (): number => this.broker.clock.now();
 }

@@ -1,6 +1,7 @@
 import { CommandType, SubType, serializeCommandHeader, type KeySharedMeta } from '@magnetar/protocol';
 import type { Entry, Position } from '../../storage/types.js';
 import type { ServerConnection } from '../connection/server-connection.js';
+import type { NonPersistentSubscription } from '../topic/non-persistent/non-persistent-subscription.js';
 import type { Subscription } from './subscription.js';
 
 /** An entry delivered to this consumer and not yet acknowledged (Pulsar's pendingAcks). */
@@ -44,7 +45,8 @@ export class Consumer {
   private blocked = false;
 
   constructor(
-    readonly subscription: Subscription,
+    /** A persistent topic's subscription, or a non-persistent topic's (no cursor, nothing redelivered). */
+    readonly subscription: Subscription | NonPersistentSubscription,
     readonly connection: ServerConnection,
     readonly consumerId: number,
     readonly name: string,

@@ -8,7 +8,7 @@ import { BatchAcks } from '../../storage/cursor/batch-acks.js';
  * for readers (they ack cumulatively), so a set is enough.
  */
 export class NonDurableCursor implements Cursor {
-  readonly properties: Readonly<Record<string, string>> = {};
+  properties: Readonly<Record<string, string>> = {};
   private md: Position;
   private readonly acked = new Map<string, Position>();
   private readonly batches = new BatchAcks();
@@ -23,6 +23,10 @@ export class NonDurableCursor implements Cursor {
 
   get markDeletePosition(): Position {
     return this.md;
+  }
+
+  setProperties(properties: Record<string, string>): void {
+    this.properties = { ...properties };
   }
 
   ackIndividual(positions: readonly Position[]): void {

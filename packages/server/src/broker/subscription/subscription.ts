@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import {
+  CommandType,
   KeySharedMode,
   SubType,
   type CommandAck,
@@ -29,7 +30,12 @@ export interface ConsumerParams {
   metadata: Record<string, string>;
   /** CommandSubscribe.keySharedMeta; absent means AUTO_SPLIT in order. */
   keySharedMeta?: KeySharedMeta;
+  /** CommandSubscribe.read_compacted: positions up to the compaction horizon come from the compacted ledger. */
+  readCompacted?: boolean;
 }
+
+/** Consumers already sent REACHED_END_OF_TOPIC: a terminated topic tells each of them once. */
+const toldEndOfTopic = new WeakSet<Consumer>();
 
 export const subTypeName = (t: number): string =>
   ({
@@ -52,6 +58,8 @@ export class Subscription {
   msgOutCounterOfClosed = 0;
   bytesOutCounterOfClosed = 0;
   lastAckedTimestamp = 0;
+  /** The latest consumer asked for the compacted view (Exclusive and Failover only; see compaction/). */
+  readCompacted = false;
 
   constructor(
     readonly topic: PersistentTopic,
@@ -85,6 +93,50 @@ export class Subscription {
     return this.tracker?.size ?? 0;
   }
 
+  /** Bytes of the delayed-message index held in memory (stats delayedMessageIndexSizeInBytes). */
+  delayedIndexBytes(): number {
+    return this.tracker?.memoryBytes ?? 0;
+  }
+
+  /** The next entry the dispatcher reads (stats readPosition); just after markDelete when idle. */
+  readPosition(): Position {
+    return this.dispatcherImpl?.nextReadPosition ?? this.topic.ledger.after(this.cursor.markDeletePosition);
+  }
+
+  /**
+   * Acknowledges everything up to and including `p` (admin skip, expire, clear backlog): entries
+   * pending at consumers or waiting for redelivery up to there are dropped; later individual acks stay.
+   */
+  skipTo(p: Position): void {
+    this.cursor.ackCumulative(p);
+    const d = this.dispatcherImpl;
+    if (!d) return;
+    // Shared dispatchers hold pending entries in delivery order, not log order: release them all.
+    const done: Position[] = [];
+    for (const c of d.consumers)
+      for (const e of c.pending.values()) if (this.cursor.isAcked(e.position)) done.push(e.position);
+    d.acked(done);
+    d.ackedUpTo(p);
+    d.wake();
+  }
+
+  /**
+   * The dispatcher has read the whole log. On a terminated topic each consumer is told once that no
+   * more messages will come (CommandReachedEndOfTopic), as Pulsar does when a read finds the
+   * managed ledger terminated.
+   */
+  caughtUp(): void {
+    if (!this.topic.terminatedAt) return;
+    for (const c of this.consumers) {
+      if (toldEndOfTopic.has(c)) continue;
+      toldEndOfTopic.add(c);
+      c.connection.send({
+        type: CommandType.REACHED_END_OF_TOPIC,
+        reachedEndOfTopic: { consumer_id: c.consumerId },
+      });
+    }
+  }
+
   /** Key_Shared insight (hot keys, draining slots, assignments); undefined for other types. */
   keySharedStats(): KeySharedStats | undefined {
     const d = this.dispatcherImpl;
@@ -111,6 +163,7 @@ export class Subscription {
         `Subscription ${this.name}: the consumer's key-shared policy differs from the attached consumers'`,
       );
     }
+    if (p.readCompacted !== undefined) this.readCompacted = p.readCompacted;
     if (!current || (this.consumers.length === 0 && (p.subType !== this.type || !samePolicy))) {
       this.dispatcherImpl = this.makeDispatcher(p.subType, policy);
     }

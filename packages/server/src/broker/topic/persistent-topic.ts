@@ -9,7 +9,13 @@ import type { Consumer } from '../subscription/consumer.js';
 import { NonDurableCursor } from '../subscription/non-durable-cursor.js';
 import { Subscription, type ConsumerParams } from '../subscription/subscription.js';
 import { RateMeter } from '../stats/rate.js';
+import { compactionOf } from '../compaction/compaction-service.js';
+import { compactedReaderMarkDelete } from '../compaction/read-compacted.js';
+import { DEDUP_CURSOR } from '../dedup/dedup-snapshot.js';
+import { MessageDeduplication } from '../dedup/message-deduplication.js';
+import type { SequenceInfo } from '../dedup/sequence-tracker.js';
 import type { Producer } from './producer.js';
+import { deleteTermination, readTermination, topicTerminated, writeTermination } from './termination.js';
 
 /** Lifecycle of a loaded topic. */
 export type TopicState =
@@ -36,6 +42,7 @@ const LATEST_LEDGER_ID = 2 ** 62;
  * durable append.
  */
 export class PersistentTopic {
+  readonly persistent = true;
   state: TopicState = 'open';
   readonly log: Logger;
   readonly producers = new Set<Producer>();
@@ -46,9 +53,18 @@ export class PersistentTopic {
   readonly createdAt: number;
   readonly rateIn: RateMeter;
   readonly throughputIn: RateMeter;
+  /** Position of the last message once the topic is terminated (admin terminate); publishes are refused. */
+  terminatedAt: Position | undefined;
+  /** Message deduplication (namespace deduplicationEnabled, else brokerDeduplicationEnabled). */
+  readonly dedup: MessageDeduplication;
   private readonly stopListening: () => void;
   /** The newest append in flight; appends complete in order, so awaiting it awaits them all. */
   private lastAppend: Promise<unknown> = Promise.resolve();
+  /** Settles once the persisted termination mark has been read; publishes wait for it until then. */
+  private readonly terminationRead: Promise<void>;
+  private terminationKnown = false;
+  /** The terminate() in progress or done. */
+  private terminating: Promise<Position> | undefined;
 
   constructor(
     readonly name: string,
@@ -62,14 +78,36 @@ export class PersistentTopic {
     this.throughputIn = new RateMeter(now);
     // Durable subscriptions outlive their consumers: load them so backlog and retention see them.
     for (const [subName, cursor] of ledger.cursors()) {
+      // The deduplication snapshot's cursor is not a subscription (Pulsar skips it the same way).
+      if (subName === DEDUP_CURSOR) continue;
       this.subscriptions.set(subName, new Subscription(this, subName, cursor, true, SubType.Exclusive));
     }
+    const c = broker.config;
+    this.dedup = new MessageDeduplication(
+      ledger,
+      {
+        entriesInterval: c.brokerDeduplicationEntriesInterval,
+        maxProducers: c.brokerDeduplicationMaxNumberOfProducers,
+      },
+      this.log,
+    );
     this.stopListening = ledger.onAppend(() => {
       for (const s of this.subscriptions.values()) s.dispatcher?.wake();
     });
+    this.terminationRead = readTermination(broker.metadata, name).then(
+      (p) => {
+        this.terminatedAt ??= p ?? undefined;
+        this.terminationKnown = true;
+      },
+      (err: unknown) => {
+        this.terminationKnown = true;
+        this.log.error({ err }, 'reading the termination mark failed; the topic accepts messages');
+      },
+    );
   }
 
   addProducer(p: Producer): void {
+    if (this.terminatedAt || this.terminating) throw topicTerminated(this.name);
     for (const other of this.producers) {
       if (other.name === p.name)
         throw producerBusy(`Producer with name '${p.name}' is already connected to topic ${this.name}`);
@@ -80,16 +118,35 @@ export class PersistentTopic {
       throw producerBusy(`Topic ${this.name} already has producers; exclusive access refused`);
     }
     this.producers.add(p);
+    this.dedup.producerAdded(p.name);
   }
 
   removeProducer(p: Producer): void {
-    this.producers.delete(p);
+    if (this.producers.delete(p)) this.dedup.producerRemoved(p.name, this.broker.clock.now());
   }
 
-  /** Appends one entry exactly as framed by the producer; resolves once durable. */
-  async publish(p: Producer, data: Buffer, messages: number): Promise<Position> {
+  /**
+   * Appends one entry exactly as framed by the producer; resolves once durable. With
+   * deduplication on (`seq` given), a SEND already stored resolves with DUPLICATE_MESSAGE_ID
+   * without being stored again.
+   */
+  async publish(p: Producer, data: Buffer, messages: number, seq?: SequenceInfo): Promise<Position> {
     if (this.state !== 'open') throw serviceNotReady(`Topic ${this.name} is closing`);
-    const appending = this.ledger.append(data);
+    if (!this.terminationKnown) await this.terminationRead;
+    if (this.terminatedAt || this.terminating) throw topicTerminated(this.name);
+    const verdict = seq ? this.dedup.check(seq) : 'new';
+    if (seq && verdict !== 'new') return this.dedup.settleDuplicate(seq, verdict, this.lastAppend);
+    const appending = this.ledger.append(data).then(
+      (pos) => {
+        // Recorded before anyone awaiting lastAppend resumes, so a waiting duplicate sees it.
+        if (seq) this.dedup.recordPersisted(seq, pos);
+        return pos;
+      },
+      (err: unknown) => {
+        if (seq) this.dedup.recordFailed(seq);
+        throw err;
+      },
+    );
     this.lastAppend = appending;
     const pos = await appending;
     this.msgInCounter += messages;
@@ -98,6 +155,15 @@ export class PersistentTopic {
     p.bytesInCounter += data.length;
     this.lastPublishTimestamp = this.broker.clock.now();
     return pos;
+  }
+
+  /** Brings deduplication in line with the topic's policies (on load, and when they change). */
+  async refreshDeduplication(): Promise<void> {
+    const effective = await this.broker.policies?.effectivePolicies(this.name);
+    const enabled = effective
+      ? effective.deduplicationEnabled
+      : this.broker.config.brokerDeduplicationEnabled;
+    await this.dedup.setEnabled(enabled);
   }
 
   /** Attaches a consumer, creating the subscription when needed (CommandSubscribe). */
@@ -124,6 +190,55 @@ export class PersistentTopic {
     this.removeSubscription(sub);
     await sub.delete();
     if (sub.durable) await this.ledger.deleteCursor(sub.name);
+  }
+
+  /**
+   * Creates a durable subscription without a consumer, its cursor at `start` (admin create
+   * subscription). Resolves with the existing one if the name is taken meanwhile.
+   */
+  async createSubscription(name: string, start: Position): Promise<Subscription> {
+    const cursor = await this.ledger.openCursor(name, 'latest');
+    const existing = this.subscriptions.get(name);
+    if (existing) return existing;
+    const sub = new Subscription(this, name, cursor, true, SubType.Exclusive);
+    this.subscriptions.set(name, sub);
+    sub.resetTo(start);
+    return sub;
+  }
+
+  /**
+   * Terminates the topic (admin terminate): no message is accepted any more, and consumers that
+   * have read everything are told so (REACHED_END_OF_TOPIC). Resolves with the last message's
+   * position; terminating again answers the same position.
+   */
+  terminate(): Promise<Position> {
+    this.terminating ??= this.terminateOnce().catch((err: unknown) => {
+      this.terminating = undefined;
+      throw err;
+    });
+    return this.terminating;
+  }
+
+  /**
+   * Deletes the topic (admin delete): producers and consumers are closed from the broker side, the
+   * subscriptions' files, cursors, ledgers, schema and termination mark are removed.
+   */
+  async delete(): Promise<void> {
+    if (this.state !== 'open') throw serviceNotReady(`Topic ${this.name} is closing`);
+    this.state = 'closing';
+    this.stopListening();
+    await this.lastAppend.catch(() => undefined);
+    for (const p of this.producers) p.closeFromBroker();
+    this.producers.clear();
+    const subs = [...this.subscriptions.values()];
+    for (const s of subs) s.disconnectConsumers();
+    for (const s of subs) await s.delete();
+    this.subscriptions.clear();
+    await this.ledger.delete();
+    await this.broker.schemas.delete(this.name);
+    await compactionOf(this.broker)?.topicDeleted(this.name);
+    await deleteTermination(this.broker.metadata, this.name);
+    this.state = 'closed';
   }
 
   /** Position of the last message, or (current ledger, -1) when the topic is empty. */
@@ -163,6 +278,9 @@ export class PersistentTopic {
     this.producers.clear();
     for (const s of this.subscriptions.values()) s.disconnectConsumers();
     await Promise.all([...this.subscriptions.values()].map((s) => s.close()));
+    await this.dedup
+      .close()
+      .catch((err: unknown) => this.log.warn({ err }, 'final deduplication snapshot failed'));
     await this.ledger.close();
     this.state = 'closed';
   }
@@ -173,9 +291,28 @@ export class PersistentTopic {
     return new Subscription(this, p.subscription, cursor, true, p.subType);
   }
 
+  private async terminateOnce(): Promise<Position> {
+    if (!this.terminationKnown) await this.terminationRead;
+    if (this.terminatedAt) return this.terminatedAt;
+    if (this.state !== 'open') throw serviceNotReady(`Topic ${this.name} is closing`);
+    // Publishes already handed to storage belong before the end; publish() refuses new ones from
+    // the moment `terminating` is set.
+    await this.lastAppend.catch(() => undefined);
+    const last = this.lastMessagePosition();
+    await writeTermination(this.broker.metadata, this.name, last);
+    this.terminatedAt = last;
+    for (const s of this.subscriptions.values()) {
+      if (s.backlog() === 0) s.caughtUp();
+      s.dispatcher?.wake();
+    }
+    return last;
+  }
+
   private createNonDurable(p: SubscribeParams): Subscription {
     const start = this.startPosition(p.startMessageId, p.initialPosition);
-    const markDelete = { ledgerId: start.ledgerId, entryId: start.entryId - 1 };
+    const markDelete = p.readCompacted
+      ? compactedReaderMarkDelete(this, p.startMessageId, p.initialPosition)
+      : { ledgerId: start.ledgerId, entryId: start.entryId - 1 };
     const cursor = new NonDurableCursor(p.subscription, this.ledger, markDelete);
     return new Subscription(this, p.subscription, cursor, false, p.subType);
   }

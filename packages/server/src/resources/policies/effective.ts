@@ -38,6 +38,8 @@ export interface BrokerPolicyDefaults {
   delayedDelivery: DelayedDeliveryPolicies;
   /** schemaCompatibilityStrategy */
   schemaCompatibilityStrategy: Exclude<SchemaCompatibilityStrategy, 'UNDEFINED'>;
+  /** brokerServiceCompactionThresholdInBytes; 0 = no automatic compaction. */
+  compactionThreshold: number;
 }
 
 export interface EffectiveAutoTopicCreation {
@@ -64,6 +66,8 @@ export interface EffectivePolicies {
   /** This cluster's entry of topicDispatchRate; null = not throttled. */
   dispatchRate: DispatchRate | null;
   schemaCompatibilityStrategy: Exclude<SchemaCompatibilityStrategy, 'UNDEFINED'>;
+  /** Backlog bytes after the compaction horizon that trigger compaction; 0 = never. */
+  compactionThreshold: number;
   replicationClusters: string[];
 }
 
@@ -116,6 +120,7 @@ export function brokerPolicyDefaults(
       'FULL',
       isOneOf(SCHEMA_COMPATIBILITY_STRATEGIES.filter((s) => s !== 'UNDEFINED')),
     ),
+    compactionThreshold: num('brokerServiceCompactionThresholdInBytes', 0),
     ...overrides,
   };
 }
@@ -158,6 +163,7 @@ export function effectivePolicies(
       p.schema_compatibility_strategy === 'UNDEFINED'
         ? defaults.schemaCompatibilityStrategy
         : p.schema_compatibility_strategy,
+    compactionThreshold: p.compaction_threshold ?? defaults.compactionThreshold,
     replicationClusters: [...p.replication_clusters],
   };
 }

@@ -237,6 +237,7 @@ function readOptionalPolicies(o: Record<string, unknown>, p: Policies): void {
   set('max_producers_per_topic', optionalField(o, 'max_producers_per_topic', '', asInt));
   set('max_consumers_per_topic', optionalField(o, 'max_consumers_per_topic', '', asInt));
   set('max_consumers_per_subscription', optionalField(o, 'max_consumers_per_subscription', '', asInt));
+  set('compaction_threshold', optionalField(o, 'compaction_threshold', '', asLong));
 }
 
 function parseBacklogQuotaMap(

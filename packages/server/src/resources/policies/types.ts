@@ -130,6 +130,8 @@ export interface Policies {
   max_producers_per_topic?: number;
   max_consumers_per_topic?: number;
   max_consumers_per_subscription?: number;
+  /** Bytes of backlog after the compaction horizon that trigger compaction; 0 = never. */
+  compaction_threshold?: number;
 }
 
 /** Pulsar's single full-range bundle (Policies.FIRST_BOUNDARY / LAST_BOUNDARY). */

@@ -8,6 +8,7 @@ import type {
   Entry,
   InitialPosition,
   Ledger,
+  LedgerSummary,
   ManagedLedger,
   ManagedLedgerConfig,
   Position,
@@ -102,6 +103,10 @@ export class ManagedLedgerImpl implements ManagedLedger {
   /** Ids of the live ledgers, oldest first (stats and tests). */
   get ledgerIds(): number[] {
     return this.index.ledgers.map((l) => l.ledgerId);
+  }
+
+  ledgerInfos(): LedgerSummary[] {
+    return this.index.ledgers.map((l) => ({ ...l }));
   }
 
   append(data: Uint8Array): Promise<Position> {
