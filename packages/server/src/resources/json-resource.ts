@@ -74,6 +74,9 @@ export class JsonResource<T> {
           if (err instanceof NotFoundError) return null;
           if (!(err instanceof BadVersionError)) throw err;
           if (attempt >= MAX_CAS_ATTEMPTS) throw conflict('Concurrent modification');
+          // Back off with jitter before the next try: two writers retrying in lockstep can keep
+          // beating each other (livelock); a random, growing pause lets one of them through.
+          await pause(Math.random() * Math.min(2 ** attempt, 64));
         }
       }
     });
@@ -91,6 +94,10 @@ export class JsonResource<T> {
       throw err;
     }
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function encode(value: unknown): Buffer {
