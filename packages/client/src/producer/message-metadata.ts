@@ -1,10 +1,28 @@
 import type { KeyValue, MessageMetadata, SingleMessageMetadata } from '../connection/wire.js';
+import { InvalidConfigurationError } from '../errors.js';
 import type { ProducerMessage } from './types.js';
 
 export function toKeyValues(props: Record<string, string> | undefined): KeyValue[] | undefined {
   if (!props) return undefined;
   const entries = Object.entries(props);
   return entries.length === 0 ? undefined : entries.map(([key, value]) => ({ key, value: String(value) }));
+}
+
+/** The reserved property carrying a message's priority (Magnetar, docs/design/0006). */
+export const PRIORITY_PROPERTY = 'magnetar.priority';
+
+/** Refuses a priority outside 0–9 before the message takes a place in the pending queue. */
+export function checkPriority(priority: number | undefined): void {
+  if (priority === undefined) return;
+  if (!Number.isInteger(priority) || priority < 0 || priority > 9) {
+    throw new InvalidConfigurationError(`priority must be an integer from 0 to 9, not ${priority}`);
+  }
+}
+
+/** The message's properties with `priority` added as the reserved property. */
+function propertiesOf(msg: ProducerMessage): Record<string, string> | undefined {
+  if (msg.priority === undefined) return msg.properties;
+  return { ...msg.properties, [PRIORITY_PROPERTY]: String(msg.priority) };
 }
 
 function orderingKeyBytes(key: string | Buffer | undefined): Uint8Array | undefined {
@@ -35,7 +53,7 @@ export function deliverAtTime(msg: ProducerMessage, now: number): number | undef
 export function singleMetadata(msg: ProducerMessage, sequenceId: number): SingleMessageMetadata {
   const meta: SingleMessageMetadata = { payload_size: msg.data.length, sequence_id: sequenceId };
   if (msg.nullValue) meta.null_value = true;
-  const props = toKeyValues(msg.properties);
+  const props = toKeyValues(propertiesOf(msg));
   if (props) meta.properties = props;
   if (msg.partitionKey !== undefined) meta.partition_key = msg.partitionKey;
   if (msg.eventTimestamp !== undefined) meta.event_time = msg.eventTimestamp;
@@ -53,7 +71,7 @@ export function entryMetadata(
 ): MessageMetadata {
   const meta: MessageMetadata = { producer_name: producerName, sequence_id: sequenceId, publish_time: now };
   if (msg.nullValue) meta.null_value = true;
-  const props = toKeyValues(msg.properties);
+  const props = toKeyValues(propertiesOf(msg));
   if (props) meta.properties = props;
   if (msg.partitionKey !== undefined) meta.partition_key = msg.partitionKey;
   if (msg.eventTimestamp !== undefined) meta.event_time = msg.eventTimestamp;

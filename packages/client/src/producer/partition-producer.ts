@@ -3,7 +3,6 @@ import type { ClientConnection, ProducerHandler } from '../connection/connection
 import {
   CommandType,
   compressPayload,
-  encodePayloadCommand,
   encodedMetadataSize,
   type MessageMetadata,
 } from '../connection/wire.js';
@@ -25,7 +24,7 @@ import { Semaphore } from '../util/semaphore.js';
 import { BatchContainer, type BatchBuilder } from './batch-container.js';
 import { chunkCallbacks, chunkCapacity, chunkMetadata, chunkUuid, splitPayload } from './chunking.js';
 import { KeyBasedBatchContainer } from './key-based-batch-container.js';
-import { deliverAtTime, entryMetadata } from './message-metadata.js';
+import { checkPriority, deliverAtTime, entryMetadata } from './message-metadata.js';
 import { OpSend, single, type SendFrame } from './op-send.js';
 import { producerCommand } from './producer-command.js';
 import type { ProducerMessage, ResolvedProducerConfig, SendCallback } from './types.js';
@@ -110,6 +109,7 @@ export class PartitionProducer implements ProducerHandler {
    */
   async send(msg: ProducerMessage, wait: boolean): Promise<MessageId> {
     if (this.state === 'closing' || this.state === 'closed') throw new AlreadyClosedError('producer');
+    checkPriority(msg.priority);
     const max = this.conn?.maxMessageSize ?? Infinity;
     if (!this.cfg.chunkingEnabled && msg.data.length > max)
       throw new MessageTooBigError(msg.data.length, max);
@@ -144,7 +144,8 @@ export class PartitionProducer implements ProducerHandler {
     const sequenceId = msg.sequenceId ?? this.nextSequenceId;
     this.nextSequenceId = Math.max(this.nextSequenceId, sequenceId + 1);
     const delayed = msg.deliverAt !== undefined || msg.deliverAfter !== undefined;
-    if (!this.cfg.batchingEnabled || delayed) {
+    // A message with a priority goes alone too: the broker reads one priority per entry.
+    if (!this.cfg.batchingEnabled || delayed || msg.priority !== undefined) {
       // Delayed messages go alone, as the official clients send them, so each keeps its own time.
       this.flushBatch();
       this.sendSingle(msg, sequenceId, callback);

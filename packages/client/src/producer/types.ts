@@ -59,6 +59,12 @@ export interface ProducerMessage {
   deliverAfter?: number;
   /** No value at all (MessageMetadata.null_value): for compacted topics, deletes the key. */
   nullValue?: boolean;
+  /**
+   * Magnetar message priority, 0 (lowest) to 9 (highest): sets the `magnetar.priority` property,
+   * honoured by Shared and Key_Shared subscriptions where the namespace enables priority. Such a
+   * message is sent on its own (not batched), since the broker sees one level per entry.
+   */
+  priority?: number;
 }
 
 /** A message given as a value, encoded with the producer's schema; null sends a null value. */
