@@ -86,7 +86,7 @@ describe('topic stats', () => {
     expect(new Date(pub.connectedSince as string).toISOString()).toBe(pub.connectedSince);
 
     const sub = (s.subscriptions as Record<string, Json>).shared;
-    expectFields(sub, PULSAR_SUBSCRIPTION_FIELDS, ['oldestUnackedMessageAgeMs']);
+    expectFields(sub, PULSAR_SUBSCRIPTION_FIELDS, ['oldestUnackedMessageAgeMs', 'stuckMessages']);
     expect(sub).toMatchObject({
       type: 'Shared',
       msgBacklog: 4,
@@ -97,6 +97,8 @@ describe('topic stats', () => {
       isDurable: true,
       durable: true,
       blockedSubscriptionOnUnackedMsgs: false,
+      // Magnetar: nothing has been pending for the default 300 s stuck threshold.
+      stuckMessages: 0,
     });
     expect(sub.oldestUnackedMessageAgeMs).toBeGreaterThanOrEqual(0);
     const [consumer] = sub.consumers as Json[];
@@ -130,7 +132,12 @@ describe('topic stats', () => {
       'b-second',
     ]);
     const ks = s.subscriptions.ks;
-    expectFields(ks, PULSAR_SUBSCRIPTION_FIELDS, ['oldestUnackedMessageAgeMs', 'hotKeys', 'keySharedMode']);
+    expectFields(ks, PULSAR_SUBSCRIPTION_FIELDS, [
+      'oldestUnackedMessageAgeMs',
+      'hotKeys',
+      'keySharedMode',
+      'stuckMessages',
+    ]);
     expect(ks).toMatchObject({
       type: 'Key_Shared',
       keySharedMode: 'AUTO_SPLIT',

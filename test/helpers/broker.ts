@@ -7,6 +7,7 @@ import {
   startStandalone,
   type BrokerConfig,
   type Standalone,
+  type StandaloneOptions,
 } from '@magnetar/server';
 
 export interface TestBroker extends Standalone {
@@ -19,6 +20,7 @@ export interface TestBroker extends Standalone {
 export async function startTestBroker(
   overrides: Partial<BrokerConfig> = {},
   dataDir?: string,
+  time: Pick<StandaloneOptions, 'clock' | 'scheduler'> = {},
 ): Promise<TestBroker> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'magnetar-test-')));
   const config: BrokerConfig = {
@@ -33,6 +35,7 @@ export async function startTestBroker(
   const s = await startStandalone({
     config,
     logger: createLogger({ level: process.env.MAGNETAR_TEST_LOG ?? 'silent' }),
+    ...time,
   });
   return {
     ...s,

@@ -17,11 +17,17 @@ import {
 } from './resources/index.js';
 import { DiskLedgerStore } from './storage/journal/index.js';
 import { ManagedLedgerFactoryImpl } from './storage/managed-ledger/index.js';
-import { systemClock, systemScheduler } from './util/clock.js';
+import { systemClock, systemScheduler, type Clock, type Scheduler } from './util/clock.js';
 
 export interface StandaloneOptions {
   config: BrokerConfig;
   logger: Logger;
+  /**
+   * Time for the broker and its managed ledgers (policy timers, TTL, retention, ledger ages);
+   * tests pass a ManualClock. Storage I/O and the metadata store keep real time.
+   */
+  clock?: Clock;
+  scheduler?: Scheduler;
 }
 
 export interface Standalone {
@@ -43,7 +49,12 @@ export interface Standalone {
  * directory (DESIGN.md, "Two ways to run"). Closing it flushes cursors and ledgers; a crash
  * instead is recovered on the next start from the journal and the metadata log.
  */
-export async function startStandalone({ config, logger }: StandaloneOptions): Promise<Standalone> {
+export async function startStandalone({
+  config,
+  logger,
+  clock = systemClock,
+  scheduler = systemScheduler,
+}: StandaloneOptions): Promise<Standalone> {
   const dataDir = config.dataDir;
   await mkdir(dataDir, { recursive: true });
   const sync = config.journalSyncData ? 'fsync' : 'none';
@@ -61,8 +72,8 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
   const managedLedgers = new ManagedLedgerFactoryImpl({
     ledgerStore,
     metadataStore: metadata,
-    clock: systemClock,
-    scheduler: systemScheduler,
+    clock,
+    scheduler,
     cacheSizeBytes: config.managedLedgerCacheSizeMB * 1024 * 1024,
   });
   const resources = new AdminResources(metadata, {
@@ -72,8 +83,8 @@ export async function startStandalone({ config, logger }: StandaloneOptions): Pr
   const broker = new BrokerService({
     config,
     log: logger,
-    clock: systemClock,
-    scheduler: systemScheduler,
+    clock,
+    scheduler,
     managedLedgers,
     metadata,
     policies: resources.policies,

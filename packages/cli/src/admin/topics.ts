@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { adminAction, namespaceSegments } from './context.js';
 import { adminPath } from './http.js';
+import { registerInflightCommands } from './inflight.js';
 import { topicPath } from './topics-path.js';
 import { lines } from './output.js';
 import { showInternalStats, showMessageId, showTopicStats } from './topics-output.js';
@@ -52,6 +53,7 @@ export function registerTopicCommands(admin: Command): void {
     );
 
   registerSubscriptionCommands(topics);
+  registerInflightCommands(topics);
 }
 
 /** A verb that sends one request about a topic and prints nothing on success. */

@@ -38,6 +38,7 @@ function topic(overrides: Partial<TopicMetrics> = {}): TopicMetrics {
         msgRateRedeliver: 0.5,
         blockedOnUnacked: true,
         oldestUnackedAgeSeconds: 12.5,
+        stuckMessages: 4,
       },
     ],
     ...overrides,
@@ -131,6 +132,7 @@ describe('GET /metrics', () => {
     expectOne('pulsar_subscription_delayed', s, 40);
     expectOne('pulsar_subscription_back_log_no_delayed', s, 60);
     expectOne('magnetar_subscription_oldest_unacked_age_seconds', s, 12.5);
+    expectOne('magnetar_subscription_stuck_messages', s, 4);
     expectOne('pulsar_delayed_message_index_size_bytes', t, 2_048);
     expect(find(samples, 'pulsar_subscription_back_log')).toHaveLength(1);
     expectOne('pulsar_active_connections', { cluster: 'standalone' }, 4);

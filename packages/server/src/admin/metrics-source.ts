@@ -20,6 +20,8 @@ export interface SubscriptionMetrics {
   blockedOnUnacked: boolean;
   /** Seconds the oldest delivered, unacknowledged message has been out; 0 when none is. */
   oldestUnackedAgeSeconds: number;
+  /** Messages pending longer than the broker's stuck threshold (inflightStuckThresholdSeconds). */
+  stuckMessages: number;
 }
 
 export interface TopicMetrics {

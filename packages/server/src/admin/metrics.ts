@@ -92,6 +92,11 @@ const SUBSCRIPTION_GAUGES = [
     'Seconds the oldest delivered and unacknowledged message has been with a consumer; 0 when none is.',
     (s: Sub) => s.oldestUnackedAgeSeconds,
   ],
+  [
+    'magnetar_subscription_stuck_messages',
+    'Messages delivered and unacknowledged for longer than inflightStuckThresholdSeconds.',
+    (s: Sub) => s.stuckMessages,
+  ],
 ] as const;
 
 export interface BrokerMetrics {

@@ -13,6 +13,7 @@ import { SchemaRegistry } from './schema/schema-registry.js';
 import { NonPersistentTopic } from './topic/non-persistent/non-persistent-topic.js';
 import { PartitionedTopics } from './topic/partitioned-topics.js';
 import { PersistentTopic } from './topic/persistent-topic.js';
+import { retentionOf, startPolicyTimers } from './policies/enforcement.js';
 import type { Topic } from './topic/topic.js';
 
 /** How a topic load treats a missing topic. */
@@ -73,6 +74,7 @@ export class BrokerService {
   private cancelTrim: () => void = () => {};
   private cancelDedupTimer: () => void = () => {};
   private stopPolicyWatch: () => void = () => {};
+  private cancelPolicyTimers: () => void = () => {};
   /** Topic loads wait for this (first-start metadata such as public/default must exist first). */
   private startup: Promise<unknown> = Promise.resolve();
 
@@ -114,13 +116,14 @@ export class BrokerService {
         );
       },
     );
-    // A namespace's deduplicationEnabled may change at any time; its loaded topics follow.
+    this.cancelPolicyTimers = startPolicyTimers(this);
+    // A namespace's (or topic's) policies may change at any time; its loaded topics follow.
     this.stopPolicyWatch =
       this.policies?.onChange((ns) => {
         for (const t of this.topics.values()) {
           if (TopicName.parse(t.name).namespace !== ns) continue;
-          t.refreshDeduplication().catch((err: unknown) =>
-            t.log.warn({ err }, 'applying the deduplication policy failed; retried on the next change'),
+          t.refreshPolicies().catch((err: unknown) =>
+            t.log.warn({ err }, 'applying the policies failed; retried on the next change'),
           );
         }
       }) ?? (() => {});
@@ -246,6 +249,7 @@ export class BrokerService {
     this.cancelTrim();
     this.cancelDedupTimer();
     this.stopPolicyWatch();
+    this.cancelPolicyTimers();
     const server = this.server;
     const stopped = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
     // Topics first: their producers and consumers are told (CLOSE_PRODUCER / CLOSE_CONSUMER) and
@@ -292,8 +296,8 @@ export class BrokerService {
     });
     const topic = new PersistentTopic(key, ml, this);
     try {
-      // Deduplication state is recovered before the first SEND can be checked against it.
-      await topic.refreshDeduplication();
+      // Policies are read, and deduplication state recovered, before the first SEND is checked against them.
+      await topic.refreshPolicies();
     } catch (err) {
       await topic.close().catch(() => undefined);
       throw new BrokerError(ServerError.ServiceNotReady, `Topic ${key} could not be loaded`, true, {
@@ -353,7 +357,7 @@ export class BrokerService {
     for (const t of this.topics.values()) {
       if (t.state !== 'open') continue;
       try {
-        await t.ledger.trimConsumedLedgers();
+        await t.ledger.trimConsumedLedgers(retentionOf(t));
       } catch (err) {
         t.log.warn({ err }, 'trimming consumed ledgers failed');
       }

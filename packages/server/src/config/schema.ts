@@ -82,6 +82,24 @@ export const configSchema = {
     3600,
     'How often acknowledged cursor positions are persisted (bounds redelivery after a crash).',
   ),
+  backlogQuotaCheckIntervalInSeconds: int(
+    60,
+    1,
+    86_400,
+    'How often every topic is checked against its backlog quotas (also checked when a producer is created).',
+  ),
+  backlogQuotaHoldTimeoutSeconds: int(
+    30,
+    1,
+    3600,
+    'Magnetar: under producer_request_hold, how long a SEND waits for the backlog to drop before SEND_ERROR.',
+  ),
+  messageExpiryCheckIntervalInMinutes: int(
+    5,
+    1,
+    10_080,
+    'How often subscriptions are moved past messages older than the message TTL.',
+  ),
   managedLedgerCacheSizeMB: int(128, 0, 65_536, 'Entry cache for tailing consumers, shared by all topics.'),
   dispatcherMaxReadBatchSize: int(100, 1, 10_000, 'Most entries read from storage per dispatch round.'),
   dispatcherMaxReadSizeBytes: int(
@@ -101,6 +119,12 @@ export const configSchema = {
     0,
     1_000_000_000,
     'Stop dispatching on a Shared or Key_Shared subscription with this many unacked messages, until acks bring it to half (0 = no limit).',
+  ),
+  inflightStuckThresholdSeconds: int(
+    300,
+    0,
+    31_536_000,
+    'Magnetar: a message delivered and unacknowledged for longer than this counts as stuck (stats stuckMessages, /metrics, admin inflight?stuck=true).',
   ),
   acknowledgmentAtBatchIndexLevelEnabled: bool(
     true,

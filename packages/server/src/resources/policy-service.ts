@@ -15,13 +15,26 @@ import {
   type EffectivePolicies,
 } from './policies/effective.js';
 import type { Policies } from './policies/types.js';
+import {
+  TOPIC_POLICIES_ROOT,
+  TopicPolicyResources,
+  namespaceOfTopicPoliciesPath,
+  overlayTopicPolicies,
+  policyOwner,
+  topicPoliciesPath,
+  type TopicPolicies,
+} from './topic-policies.js';
 
 export type PolicyChangeListener = (namespace: string) => void;
 
 export class PolicyService {
   private readonly cache = new Map<string, Promise<Policies | null>>();
   private readonly listeners = new Set<PolicyChangeListener>();
+  private readonly topicCache = new Map<string, Promise<TopicPolicies | null>>();
   private readonly unwatch: () => void;
+  private readonly unwatchTopics: () => void;
+  /** Topic-level overrides (REST /admin/v2/persistent/.../{policy}). */
+  readonly topicPolicies: TopicPolicyResources;
 
   constructor(
     store: MetadataStore,
@@ -29,17 +42,19 @@ export class PolicyService {
     readonly defaults: BrokerPolicyDefaults,
     readonly clusterName: string,
   ) {
+    this.topicPolicies = new TopicPolicyResources(store);
     this.unwatch = store.watch(POLICIES_ROOT, (e) => {
       const ns = namespaceOfPath(e.path);
       if (ns === null) return;
       this.cache.delete(ns);
-      for (const listener of [...this.listeners]) {
-        try {
-          listener(ns);
-        } catch {
-          // A listener's failure must not stop the others from hearing about the change.
-        }
-      }
+      this.notify(ns);
+    });
+    // A topic's overrides reach its namespace's listeners: they re-read every loaded topic of it.
+    this.unwatchTopics = store.watch(TOPIC_POLICIES_ROOT, (e) => {
+      const ns = namespaceOfTopicPoliciesPath(e.path);
+      if (ns === null) return;
+      this.topicCache.delete(e.path);
+      this.notify(ns);
     });
   }
 
@@ -69,7 +84,35 @@ export class PolicyService {
   async effectivePolicies(topic: string | TopicName): Promise<EffectivePolicies | null> {
     const name = typeof topic === 'string' ? TopicName.parse(topic) : topic;
     const policies = await this.getPolicies(name.namespace);
-    return policies && effectivePolicies(name.namespace, policies, this.defaults, this.clusterName);
+    if (!policies) return null;
+    const overrides = await this.getTopicPolicies(name);
+    const merged = overrides ? overlayTopicPolicies(policies, overrides) : policies;
+    return effectivePolicies(name.namespace, merged, this.defaults, this.clusterName);
+  }
+
+  /** The topic's own overrides (a partition's are its partitioned topic's), or null. Do not mutate. */
+  getTopicPolicies(topic: TopicName): Promise<TopicPolicies | null> {
+    const owner = policyOwner(topic);
+    const key = topicPoliciesPath(owner);
+    let p = this.topicCache.get(key);
+    if (!p) {
+      p = this.topicPolicies.get(owner);
+      this.topicCache.set(key, p);
+      p.catch(() => {
+        if (this.topicCache.get(key) === p) this.topicCache.delete(key);
+      });
+    }
+    return p;
+  }
+
+  private notify(ns: string): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(ns);
+      } catch {
+        // A listener's failure must not stop the others from hearing about the change.
+      }
+    }
   }
 
   /** Calls `listener` with "tenant/ns" after any change to a namespace's policies, its creation or deletion. */
@@ -80,6 +123,8 @@ export class PolicyService {
 
   close(): void {
     this.unwatch();
+    this.unwatchTopics();
+    this.topicCache.clear();
     this.listeners.clear();
     this.cache.clear();
   }

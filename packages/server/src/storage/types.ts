@@ -145,12 +145,25 @@ export interface ManagedLedger {
   deleteCursor(name: string): Promise<void>;
   /** Calls `listener` after each successful append (dispatchers use it to wake). Returns an unsubscribe function. */
   onAppend(listener: (p: Position) => void): () => void;
-  /** Deletes ledgers that every cursor has fully consumed (never the current ledger). */
-  trimConsumedLedgers(): Promise<void>;
+  /**
+   * Deletes ledgers that every cursor has fully consumed (never the current ledger). Without
+   * `retention`, a ledger list with no cursor is kept whole. With it (Pulsar's retention
+   * policies), a consumed ledger goes only once older than `timeMs` or beyond `sizeBytes`, and
+   * with no cursor every sealed ledger counts as consumed, so retention alone decides.
+   */
+  trimConsumedLedgers(retention?: RetentionLimits): Promise<void>;
   /** Persists cursors and closes. */
   close(): Promise<void>;
   /** Deletes all ledgers, cursors and metadata of this topic. */
   delete(): Promise<void>;
+}
+
+/** How long and how much consumed data a managed ledger keeps; -1 = no limit (keep forever). */
+export interface RetentionLimits {
+  /** A consumed ledger older than this (ms since it was sealed) may go. */
+  timeMs: number;
+  /** Consumed ledgers beyond this many bytes of the log (oldest first) may go. */
+  sizeBytes: number;
 }
 
 /** Opens managed ledgers by topic name; one per broker. */

@@ -12,6 +12,7 @@ import type { NamespaceTopics } from '../../resources/namespace-resources.js';
 import { registerClusterRoutes } from './clusters.js';
 import { registerCompactionRoutes } from './compaction.js';
 import { acceptEmptyJsonBodies } from './http.js';
+import { registerInflightRoutes } from './inflight.js';
 import { registerLookupRoutes } from './lookup.js';
 import { registerPolicyRoutes } from './namespace-policies.js';
 import { registerSchemaRoutes } from './schemas.js';
@@ -19,6 +20,7 @@ import { registerNamespaceRoutes } from './namespaces.js';
 import { registerPartitionRoutes } from './partitions.js';
 import { registerSubscriptionRoutes } from './subscriptions.js';
 import { registerTenantRoutes } from './tenants.js';
+import { registerTopicPolicyRoutes } from './topic-policies.js';
 import { registerTopicStatsRoutes } from './topic-stats.js';
 import { registerTopicRoutes } from './topics.js';
 
@@ -41,7 +43,9 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: AdminRoute
     registerTopicRoutes(scope, deps.broker);
     registerPartitionRoutes(scope, deps.broker);
     registerTopicStatsRoutes(scope, deps.broker);
+    registerTopicPolicyRoutes(scope, deps.broker);
     registerSubscriptionRoutes(scope, deps.broker);
+    registerInflightRoutes(scope, deps.broker);
     registerLookupRoutes(scope, deps.broker);
     registerCompactionRoutes(scope, deps.broker);
     registerSchemaRoutes(scope, deps.broker);

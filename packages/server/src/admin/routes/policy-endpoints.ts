@@ -28,6 +28,7 @@ import {
   checkZeroOrMore,
   quotaFitsRetention,
 } from '../../resources/policies/rules.js';
+import { checkPriorityPolicy, parsePriorityPolicy } from '../../resources/policies/priority.js';
 import type { BacklogQuotaType, Policies } from '../../resources/policies/types.js';
 import { requireBody } from './http.js';
 import type { PolicyEndpoint, PolicyRequest } from './namespace-policies.js';
@@ -239,6 +240,25 @@ export const POLICY_ENDPOINTS: PolicyEndpoint<unknown>[] = [
     },
     remove: (p) => {
       delete p.compaction_threshold;
+    },
+  }),
+  // Magnetar extension (docs/design/0006): message priority for Shared and Key_Shared subscriptions.
+  endpoint({
+    path: 'priority',
+    read: (p) => p.priority,
+    write: {
+      method: 'POST',
+      parse: (body) => {
+        const pr = parsePriorityPolicy(requireBody(body, 'priority policy'), 'priority');
+        checkPriorityPolicy(pr);
+        return pr;
+      },
+      apply: (p, pr) => {
+        p.priority = pr;
+      },
+    },
+    remove: (p) => {
+      delete p.priority;
     },
   }),
   endpoint({

@@ -4,16 +4,15 @@
  * status and reason on refusal; a reset disconnects the consumers so that they resubscribe from the
  * new position, as Pulsar's resetCursor does.
  */
-import { InitialPosition, ServerError, parseEntry, type TopicName } from '@magnetar/protocol';
+import { InitialPosition, ServerError, type TopicName } from '@magnetar/protocol';
 import { badRequest, conflict, preconditionFailed } from '../../resources/errors.js';
-import { comparePositions } from '../../storage/position.js';
-import type { Entry, Position } from '../../storage/types.js';
+import type { Position } from '../../storage/types.js';
 import type { BrokerService } from '../broker-service.js';
 import { BrokerError } from '../errors.js';
-import { recordExpiry } from '../stats/expiry.js';
+import { expireOlderThan, publishTimeOf } from '../policies/message-ttl.js';
 import type { Subscription } from '../subscription/subscription.js';
 import { PersistentTopic } from '../topic/persistent-topic.js';
-import { nthUnacked, positionBefore } from './positions.js';
+import { nthUnacked } from './positions.js';
 import { refusePartitioned, requireSubscription, requireTopic } from './topic-ref.js';
 import { requireNamespace } from './topic-ops.js';
 
@@ -96,14 +95,14 @@ export async function expireMessages(
 ): Promise<number> {
   checkSeconds(seconds);
   const topic = await requireTopic(broker, name);
-  return expire(topic, requireSubscription(topic, sub), seconds);
+  return expireOlderThan(topic, requireSubscription(topic, sub), seconds);
 }
 
 /** POST /{topic}/all_subscription/expireMessages/{seconds}: every subscription of the topic. */
 export async function expireAllSubscriptions(broker: BrokerService, name: TopicName, seconds: number) {
   checkSeconds(seconds);
   const topic = await requireTopic(broker, name);
-  for (const s of [...topic.subscriptions.values()]) await expire(topic, s, seconds);
+  for (const s of [...topic.subscriptions.values()]) await expireOlderThan(topic, s, seconds);
 }
 
 /** POST /{topic}/subscription/{sub}/resetcursor/{timestamp}: to the first message published at or after it. */
@@ -144,19 +143,6 @@ function resetAndDisconnect(s: Subscription, target: Position): void {
   s.disconnectConsumers();
 }
 
-async function expire(topic: PersistentTopic, s: Subscription, seconds: number): Promise<number> {
-  const ml = topic.ledger;
-  const threshold = topic.broker.clock.now() - seconds * 1000;
-  const young = await ml.findFirst((e) => publishTimeOf(e) > threshold);
-  const upTo = young ? positionBefore(ml.ledgerInfos(), young) : ml.lastConfirmed();
-  if (!upTo || comparePositions(upTo, s.cursor.markDeletePosition) <= 0) return 0;
-  const before = s.backlog();
-  s.skipTo(upTo);
-  const expired = before - s.backlog();
-  recordExpiry(s, expired, topic.broker.clock.now());
-  return expired;
-}
-
 async function topicOrAutoCreate(broker: BrokerService, name: TopicName): Promise<PersistentTopic> {
   await requireNamespace(broker, name.namespace);
   try {
@@ -170,13 +156,4 @@ async function topicOrAutoCreate(broker: BrokerService, name: TopicName): Promis
 
 function checkSeconds(seconds: number): void {
   if (!Number.isSafeInteger(seconds) || seconds < 0) throw badRequest(`Invalid expire time: ${seconds}`);
-}
-
-/** MessageMetadata.publish_time of a stored entry; 0 for an entry that does not parse. */
-function publishTimeOf(e: Entry): number {
-  try {
-    return parseEntry(e.data).metadata.publish_time ?? 0;
-  } catch {
-    return 0;
-  }
 }

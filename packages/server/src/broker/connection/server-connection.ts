@@ -44,6 +44,8 @@ export class ServerConnection {
   private readonly decoder: FrameDecoder;
   private pendingPublishes = 0;
   private pausedForPublishes = false;
+  /** Publish-rate throttles of topics this connection produces to (see policies/topic-policies.ts). */
+  private readingHolds = 0;
   private lastSeen: number;
   private cancelKeepAlive: () => void = () => {};
   private cancelConnectTimeout: () => void = () => {};
@@ -113,8 +115,18 @@ export class ServerConnection {
     const resumeAt = this.broker.config.maxPendingPublishRequestsPerConnection >> 1;
     if (this.pausedForPublishes && this.pendingPublishes <= resumeAt) {
       this.pausedForPublishes = false;
-      this.socket.resume();
+      if (this.readingHolds === 0) this.socket.resume();
     }
+  }
+
+  /** Stops reading frames until every pauseReading has its resumeReading (publish throttling). */
+  pauseReading(): void {
+    if (this.readingHolds++ === 0) this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (this.readingHolds === 0) return;
+    if (--this.readingHolds === 0 && !this.pausedForPublishes) this.socket.resume();
   }
 
   /** Starts the broker-side keep-alive once the handshake is done. */

@@ -7,6 +7,7 @@ import type { Consumer, PendingEntry } from '../subscription/consumer.js';
 import type { Subscription } from '../subscription/subscription.js';
 import { compactedReadStart, readCompactedEntries } from '../compaction/read-compacted.js';
 import { deliverAtOf, metadataOf, type DispatchItem } from './dispatch-item.js';
+import { priorityIndexOf, readByPriority } from '../priority/read-by-priority.js';
 import { readPositions } from './read-positions.js';
 import { ReplayQueue } from './replay-queue.js';
 
@@ -45,6 +46,8 @@ export abstract class Dispatcher {
   private again = false;
   /** A continuation after the round limit is scheduled. */
   private resuming = false;
+  /** Waiting for the topic's next dispatch-rate period (one wake-up registered at a time). */
+  private throttled = false;
   /** Bumped by every rewind, so a read that started before it is discarded. */
   private epoch = 0;
   /** maxUnackedMessagesPerSubscription reached (cleared at half of it, as Pulsar does). */
@@ -140,6 +143,7 @@ export abstract class Dispatcher {
       }
     }
     this.replay.deleteUpTo(p);
+    this.sub.topic.priority.existing(this.sub)?.dropUpTo(p);
   }
 
   /** REDELIVER_UNACKNOWLEDGED_MESSAGES: take back `positions` (all pending when empty) from `c`. */
@@ -169,6 +173,7 @@ export abstract class Dispatcher {
     this.epoch++;
     for (const c of this.consumers) this.releaseAll(c);
     this.replay.clear();
+    this.sub.topic.priority.existing(this.sub)?.reset();
     this.readPosition = this.firstUnread();
     this.wake();
   }
@@ -292,11 +297,13 @@ export abstract class Dispatcher {
   /** One read-and-dispatch round: replay first, then new entries; 'stop' when nothing more can move. */
   private async readRound(): Promise<'more' | 'stop'> {
     // The delayed index must be loaded (or done resetting) before entries are judged against it.
-    const tracker = this.delayed;
+    const tracker = this.activeTracker();
     if (tracker && !tracker.ready) await tracker.whenReady();
     const permits = this.availablePermits();
     if (permits <= 0) return 'stop';
-    const max = Math.min(permits, this.sub.topic.broker.config.dispatcherMaxReadBatchSize);
+    const allowance = this.rateAllowance();
+    if (allowance <= 0) return 'stop';
+    const max = Math.min(permits, allowance, this.sub.topic.broker.config.dispatcherMaxReadBatchSize);
     this.collectDue(max);
     const epoch = this.epoch;
     const candidates = this.replayCandidates(max);
@@ -306,6 +313,7 @@ export abstract class Dispatcher {
       if (epoch !== this.epoch) return 'more';
       const items = this.toItems(entries, true);
       const left = this.dispatch(items);
+      this.countDispatched(items, left);
       this.putBack(left);
       // Progress (something sent, or gone from the log): try the replay queue again first.
       if (left.length < items.length || items.length < candidates.length) return 'more';
@@ -313,16 +321,61 @@ export abstract class Dispatcher {
       if (this.availablePermits() <= 0) return 'stop';
     }
     if (this.replay.size >= this.lookAheadLimit()) return 'stop';
-    const entries = await this.readNext(max);
+    // A priority-enabled subscription takes new entries from its priority index (docs/design/0006).
+    const prio = priorityIndexOf(this.sub);
+    const entries = prio ? await readByPriority(prio, this.sub, max) : await this.readNext(max);
     if (epoch !== this.epoch) return 'more';
     if (entries === null) return 'stop';
-    this.putBack(this.dispatch(this.toItems(entries, false)));
+    const items = this.toItems(entries, false);
+    const left = this.dispatch(items);
+    this.countDispatched(items, left);
+    this.putBack(left);
     return 'more';
+  }
+
+  /**
+   * Messages the topic's dispatch rate (topicDispatchRate) still allows in this period; at 0 the
+   * dispatcher sleeps until the next period, as Pulsar's dispatchers do when throttled.
+   */
+  private rateAllowance(): number {
+    const limiter = this.sub.topic.policy.dispatchLimiter;
+    const allowance = limiter.availableMessages();
+    if (allowance <= 0 && !this.throttled) {
+      this.throttled = true;
+      limiter.onNextPeriod(() => {
+        this.throttled = false;
+        this.wake();
+      });
+    }
+    return allowance;
+  }
+
+  /** Charges what left in this round (items not handed back) to the topic's dispatch rate. */
+  private countDispatched(items: readonly DispatchItem[], left: readonly DispatchItem[]): void {
+    const limiter = this.sub.topic.policy.dispatchLimiter;
+    if (!limiter.enabled || items.length === left.length) return;
+    const kept = new Set(left);
+    let messages = 0;
+    let bytes = 0;
+    for (const i of items) {
+      if (kept.has(i)) continue;
+      messages += i.messages;
+      bytes += i.entry.data.length;
+    }
+    limiter.record(messages, bytes);
+  }
+
+  /**
+   * The delayed index in use: none while a priority index feeds the dispatcher, since the delayed
+   * index must be fed in log order (docs/design/0006: deliver_at_time is not honoured there).
+   */
+  private activeTracker(): DelayedDeliveryTracker | undefined {
+    return this.sub.topic.priority.isEnabled && priorityIndexOf(this.sub) ? undefined : this.delayed;
   }
 
   /** Moves due delayed messages into the replay queue, as many as one round can send. */
   private collectDue(max: number): void {
-    const tracker = this.delayed;
+    const tracker = this.activeTracker();
     if (!tracker) return;
     const room = Math.min(max, this.lookAheadLimit() - this.replay.size);
     if (room <= 0) return;
@@ -364,7 +417,7 @@ export abstract class Dispatcher {
 
   private toItems(entries: Entry[], fromReplay: boolean): DispatchItem[] {
     const items: DispatchItem[] = [];
-    const tracker = this.delayed;
+    const tracker = this.activeTracker();
     const config = this.sub.topic.broker.config;
     const now = this.sub.topic.broker.clock.now();
     for (const entry of entries) {

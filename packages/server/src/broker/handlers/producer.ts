@@ -2,6 +2,8 @@
 // CommandCloseProducer → CommandSuccess.
 import { CommandType, ProducerAccessMode, TopicName } from '@magnetar/protocol';
 import { notAllowed, serviceNotReady } from '../errors.js';
+import { admitProducerByQuota } from '../policies/backlog-quota.js';
+import { checkProducerLimit } from '../policies/limits.js';
 import { encodeSchemaVersion } from '../schema/schema-registry.js';
 import { PersistentTopic } from '../topic/persistent-topic.js';
 import { Producer } from '../topic/producer.js';
@@ -44,7 +46,12 @@ export const handleProducer: Handler = async (conn, cmd) => {
   const userProvided =
     r.user_provided_producer_name ?? (r.producer_name !== undefined && r.producer_name !== '');
   const producerName = r.producer_name ? r.producer_name : conn.broker.generateProducerName();
+  // Namespace and topic policies: the backlog quota is checked on every producer creation, as in Pulsar.
+  const policies = await conn.broker.policies?.effectivePolicies(topic.name);
+  if (topic instanceof PersistentTopic) await admitProducerByQuota(topic, policies);
   if (conn.isClosed()) return;
+  // Checked after the last await, so concurrent PRODUCERs cannot both take the last place.
+  checkProducerLimit(topic, policies);
   const p = new Producer(
     topic,
     conn,

@@ -2,6 +2,7 @@
 import { InitialPosition, SubType, TopicName } from '@magnetar/protocol';
 import { DEDUP_CURSOR } from '../dedup/dedup-snapshot.js';
 import { notAllowed, serviceNotReady } from '../errors.js';
+import { checkConsumerLimits } from '../policies/limits.js';
 import type { Handler } from './types.js';
 
 export const handleSubscribe: Handler = async (conn, cmd) => {
@@ -29,6 +30,7 @@ export const handleSubscribe: Handler = async (conn, cmd) => {
   const create = r.force_topic_creation ?? true;
   const topic = await conn.broker.getAnyTopic(name, create);
   if (r.schema) await conn.broker.schemas.checkForConsumer(topic.name, r.schema);
+  const policies = await conn.broker.policies?.effectivePolicies(topic.name);
   if (conn.isClosed()) return;
   const metadata: Record<string, string> = {};
   for (const kv of r.metadata ?? []) metadata[kv.key] = kv.value;
@@ -44,6 +46,8 @@ export const handleSubscribe: Handler = async (conn, cmd) => {
     startMessageId: r.start_message_id,
     keySharedMeta: r.keySharedMeta,
     readCompacted: r.read_compacted ?? false,
+    // maxConsumersPerTopic / maxConsumersPerSubscription, judged just before the consumer joins.
+    admit: (subscriptionConsumers) => checkConsumerLimits(topic, subscriptionConsumers, policies),
   });
   if (conn.isClosed()) {
     consumer.subscription.removeConsumer(consumer);

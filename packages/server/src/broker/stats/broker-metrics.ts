@@ -3,6 +3,7 @@ import type { BrokerService } from '../broker-service.js';
 import type { PersistentTopic } from '../topic/persistent-topic.js';
 import type { Subscription } from '../subscription/subscription.js';
 import { subTypeName } from '../subscription/subscription.js';
+import { stuckMessages } from '../inflight/stuck.js';
 import { rateOf } from './meters.js';
 import { oldestUnackedAgeMs } from './subscription-stats.js';
 import { topicBacklogBytes } from './topic-stats.js';
@@ -100,6 +101,7 @@ export class BrokerMetrics implements BrokerMetricsSource {
       msgRateRedeliver: rateOf(s, 'redeliver', redelivered, now),
       blockedOnUnacked: blocked,
       oldestUnackedAgeSeconds: (oldestUnackedAgeMs(s) ?? 0) / 1000,
+      stuckMessages: stuckMessages(s),
     };
   }
 

@@ -72,6 +72,8 @@ export interface SubscriptionStatsJson {
   msgBacklogNoDelayed: number;
   blockedSubscriptionOnUnackedMsgs: boolean;
   msgDelayed: number;
+  /** Undelivered entries per priority level ("0"–"9"), on priority-enabled topics only. */
+  priorityBacklog?: Record<string, number>;
   msgInReplay: number;
   unackedMessages: number;
   type: string;
@@ -104,6 +106,8 @@ export interface SubscriptionStatsJson {
   replicated: boolean;
   /** Magnetar: age of the oldest message delivered and not yet acknowledged (ms). */
   oldestUnackedMessageAgeMs?: number;
+  /** Magnetar: messages pending longer than inflightStuckThresholdSeconds (broker/inflight/stuck.ts). */
+  stuckMessages: number;
   /** Magnetar, Key_Shared only: busiest and stuck key slots (Subscription.keySharedStats()). */
   hotKeys?: HotKeysJson;
 }

@@ -6,6 +6,7 @@
  */
 import { SubType } from '@magnetar/protocol';
 import type { KeySharedStats } from '../dispatcher/key-shared/key-shared-stats.js';
+import { stuckMessages } from '../inflight/stuck.js';
 import { SingleActiveDispatcher } from '../dispatcher/single-active-dispatcher.js';
 import type { Consumer } from '../subscription/consumer.js';
 import { subTypeName, type Subscription } from '../subscription/subscription.js';
@@ -47,6 +48,8 @@ export function subscriptionStats(s: Subscription): SubscriptionStatsJson {
     blockedSubscriptionOnUnackedMsgs: s.dispatcher?.blockedOnUnackedMessages ?? false,
     msgDelayed: delayed,
     msgInReplay: s.dispatcher?.replaySize ?? 0,
+    // Magnetar extension (docs/design/0006): undelivered entries per priority level.
+    priorityBacklog: s.topic.priority.backlogOf(s),
     unackedMessages: s.dispatcher?.unackedMessages ?? 0,
     type: subTypeName(s.type),
     activeConsumerName: activeConsumerName(s),
@@ -79,6 +82,7 @@ export function subscriptionStats(s: Subscription): SubscriptionStatsJson {
     durable: s.durable,
     replicated: false,
     oldestUnackedMessageAgeMs: oldest,
+    stuckMessages: stuckMessages(s),
   };
   if (ks) {
     stats.hotKeys = {

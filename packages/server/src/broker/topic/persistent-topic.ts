@@ -13,7 +13,9 @@ import { compactionOf } from '../compaction/compaction-service.js';
 import { compactedReaderMarkDelete } from '../compaction/read-compacted.js';
 import { DEDUP_CURSOR } from '../dedup/dedup-snapshot.js';
 import { MessageDeduplication } from '../dedup/message-deduplication.js';
+import { TopicPolicyState } from '../policies/topic-policies.js';
 import type { SequenceInfo } from '../dedup/sequence-tracker.js';
+import { TopicPriority } from '../priority/topic-priority.js';
 import type { Producer } from './producer.js';
 import { deleteTermination, readTermination, topicTerminated, writeTermination } from './termination.js';
 
@@ -31,6 +33,8 @@ export interface SubscribeParams extends ConsumerParams {
   durable: boolean;
   initialPosition: number;
   startMessageId?: MessageIdData;
+  /** Called with the subscription's consumer count just before the consumer joins; throws to refuse it. */
+  admit?: (subscriptionConsumers: number) => void;
 }
 
 /** Ledger ids at or above this mean MessageId.latest (Long.MAX_VALUE in Java clients). */
@@ -57,6 +61,10 @@ export class PersistentTopic {
   terminatedAt: Position | undefined;
   /** Message deduplication (namespace deduplicationEnabled, else brokerDeduplicationEnabled). */
   readonly dedup: MessageDeduplication;
+  /** Message priority (namespace policy `priority`; docs/design/0006). */
+  readonly priority: TopicPriority;
+  /** Effective policies and their enforcement state (rates, backlog-quota hold). */
+  readonly policy: TopicPolicyState;
   private readonly stopListening: () => void;
   /** The newest append in flight; appends complete in order, so awaiting it awaits them all. */
   private lastAppend: Promise<unknown> = Promise.resolve();
@@ -91,6 +99,8 @@ export class PersistentTopic {
       },
       this.log,
     );
+    this.policy = new TopicPolicyState(this);
+    this.priority = new TopicPriority(this);
     this.stopListening = ledger.onAppend(() => {
       for (const s of this.subscriptions.values()) s.dispatcher?.wake();
     });
@@ -134,6 +144,12 @@ export class PersistentTopic {
     if (this.state !== 'open') throw serviceNotReady(`Topic ${this.name} is closing`);
     if (!this.terminationKnown) await this.terminationRead;
     if (this.terminatedAt || this.terminating) throw topicTerminated(this.name);
+    this.policy.onPublish(messages, data.length);
+    // producer_request_hold: the SEND waits while the backlog is over its quota (or times out).
+    if (this.policy.quotaHold.holding) {
+      await this.policy.quotaHold.wait();
+      if (this.state !== 'open') throw serviceNotReady(`Topic ${this.name} is closing`);
+    }
     const verdict = seq ? this.dedup.check(seq) : 'new';
     if (seq && verdict !== 'new') return this.dedup.settleDuplicate(seq, verdict, this.lastAppend);
     const appending = this.ledger.append(data).then(
@@ -149,6 +165,7 @@ export class PersistentTopic {
     );
     this.lastAppend = appending;
     const pos = await appending;
+    this.priority.published(pos, data);
     this.msgInCounter += messages;
     this.bytesInCounter += data.length;
     p.msgInCounter += messages;
@@ -157,9 +174,15 @@ export class PersistentTopic {
     return pos;
   }
 
+  /** Brings the topic in line with its policies (on load, and when they change). */
+  async refreshPolicies(): Promise<void> {
+    await this.policy.refresh();
+    await this.refreshDeduplication();
+  }
+
   /** Brings deduplication in line with the topic's policies (on load, and when they change). */
   async refreshDeduplication(): Promise<void> {
-    const effective = await this.broker.policies?.effectivePolicies(this.name);
+    const effective = this.broker.policies ? this.policy.effective : null;
     const enabled = effective
       ? effective.deduplicationEnabled
       : this.broker.config.brokerDeduplicationEnabled;
@@ -178,6 +201,7 @@ export class PersistentTopic {
       sub = this.subscriptions.get(p.subscription) ?? sub;
       this.subscriptions.set(p.subscription, sub);
     }
+    p.admit?.(sub.consumers.length);
     return sub.addConsumer(connection, p);
   }
 
@@ -227,6 +251,8 @@ export class PersistentTopic {
     if (this.state !== 'open') throw serviceNotReady(`Topic ${this.name} is closing`);
     this.state = 'closing';
     this.stopListening();
+    this.policy.close();
+    this.priority.close();
     await this.lastAppend.catch(() => undefined);
     for (const p of this.producers) p.closeFromBroker();
     this.producers.clear();
@@ -271,6 +297,8 @@ export class PersistentTopic {
     if (this.state !== 'open') return;
     this.state = 'closing';
     this.stopListening();
+    this.policy.close();
+    this.priority.close();
     // Receipts for publishes already handed to storage go out before the producers are closed.
     await this.lastAppend.catch(() => undefined);
     await new Promise<void>((resolve) => setImmediate(resolve));

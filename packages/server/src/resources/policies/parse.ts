@@ -18,6 +18,7 @@ import {
   optionalField,
   requiredField,
 } from './json-fields.js';
+import { parsePriorityPolicy } from './priority.js';
 import {
   BACKLOG_QUOTA_TYPES,
   BACKLOG_RETENTION_POLICIES,
@@ -238,6 +239,7 @@ function readOptionalPolicies(o: Record<string, unknown>, p: Policies): void {
   set('max_consumers_per_topic', optionalField(o, 'max_consumers_per_topic', '', asInt));
   set('max_consumers_per_subscription', optionalField(o, 'max_consumers_per_subscription', '', asInt));
   set('compaction_threshold', optionalField(o, 'compaction_threshold', '', asLong));
+  set('priority', optionalField(o, 'priority', '', parsePriorityPolicy));
 }
 
 function parseBacklogQuotaMap(

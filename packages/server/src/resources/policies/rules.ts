@@ -4,6 +4,7 @@
  * a namespace-creation body and for each per-policy endpoint.
  */
 import { badRequest, preconditionFailed } from '../errors.js';
+import { checkPriorityPolicy } from './priority.js';
 import {
   FIRST_BOUNDARY,
   LAST_BOUNDARY,
@@ -180,6 +181,7 @@ export function checkPolicies(p: Policies): Policies {
   }
   if (p.autoTopicCreationOverride) checkAutoTopicCreation(p.autoTopicCreationOverride);
   if (p.delayed_delivery_policies) checkDelayedDelivery(p.delayed_delivery_policies);
+  if (p.priority) checkPriorityPolicy(p.priority);
   for (const r of Object.values(p.publishMaxMessageRate)) checkPublishRate(r);
   for (const map of [
     p.clusterDispatchRate,

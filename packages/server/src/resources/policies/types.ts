@@ -6,6 +6,8 @@
  * the JSON, as Pulsar's object mapper drops nulls.
  */
 
+import type { PriorityPolicy } from './priority.js';
+
 export const BACKLOG_QUOTA_TYPES = ['destination_storage', 'message_age'] as const;
 export type BacklogQuotaType = (typeof BACKLOG_QUOTA_TYPES)[number];
 
@@ -132,6 +134,8 @@ export interface Policies {
   max_consumers_per_subscription?: number;
   /** Bytes of backlog after the compaction horizon that trigger compaction; 0 = never. */
   compaction_threshold?: number;
+  /** Message priority (Magnetar extension, docs/design/0006). */
+  priority?: PriorityPolicy;
 }
 
 /** Pulsar's single full-range bundle (Policies.FIRST_BOUNDARY / LAST_BOUNDARY). */

@@ -12,6 +12,7 @@ import type {
   ManagedLedger,
   ManagedLedgerConfig,
   Position,
+  RetentionLimits,
 } from '../types.js';
 import { comparePositions } from '../position.js';
 import { CursorImpl } from '../cursor/cursor-impl.js';
@@ -192,12 +193,12 @@ export class ManagedLedgerImpl implements ManagedLedger {
   }
 
   /** Deletes ledgers before the slowest cursor's markDelete: the ledger list first, then the data. */
-  async trimConsumedLedgers(): Promise<void> {
-    if (this.state === 'closed' || this.consumedLedgers().length === 0) return;
+  async trimConsumedLedgers(retention?: RetentionLimits): Promise<void> {
+    if (this.state === 'closed' || this.trimmable(retention).length === 0) return;
     let doomed: number[] = [];
     await this.records.update(
       () => {
-        doomed = this.consumedLedgers();
+        doomed = this.trimmable(retention);
         const gone = new Set(doomed);
         const ledgers = this.index.ledgers.filter((l) => !gone.has(l.ledgerId));
         const removedEntries = this.index.ledgers.reduce(
@@ -288,23 +289,56 @@ export class ManagedLedgerImpl implements ManagedLedger {
     await this.ctx.metadataStore.put(cursorPath(this.name, name), encodeCursorState(state));
   }
 
-  /** Ledgers entirely at or before the slowest markDelete, never the one being appended to. */
-  private consumedLedgers(): number[] {
+  /**
+   * Ledgers that may be deleted now, oldest first. Without retention: those entirely at or before
+   * the slowest markDelete. With it (Pulsar's ManagedLedgerImpl.internalTrimLedgers): of those (or of
+   * every sealed ledger when there is no cursor), the oldest ones while the log is still over the
+   * size limit or the ledger is past the time limit, stopping at the first one both keep.
+   */
+  private trimmable(retention: RetentionLimits | undefined): number[] {
+    const consumed = this.consumedLedgers(retention !== undefined);
+    if (!retention) return consumed.map((l) => l.ledgerId);
+    const now = this.ctx.clock.now();
+    const total = this.index.totalBytes();
+    const doomed: number[] = [];
+    let freed = 0;
+    for (const l of consumed) {
+      const overSize = retention.sizeBytes >= 0 && total - freed > retention.sizeBytes;
+      const expired = retention.timeMs >= 0 && now - this.sealedAt(l.ledgerId) > retention.timeMs;
+      if (!overSize && !expired) break;
+      doomed.push(l.ledgerId);
+      freed += l.size;
+    }
+    return doomed;
+  }
+
+  /**
+   * When a ledger stopped taking appends: the creation time of the ledger after it (the list
+   * records creation times; a ledger is sealed when its successor is created).
+   */
+  private sealedAt(ledgerId: number): number {
+    const ledgers = this.index.ledgers;
+    const i = ledgers.findIndex((l) => l.ledgerId === ledgerId);
+    return ledgers[i + 1]?.timestamp ?? this.ctx.clock.now();
+  }
+
+  /**
+   * Ledgers entirely at or before the slowest markDelete, never the one being appended to. With no
+   * cursor: none, or every sealed ledger when `noCursorConsumesAll` (retention decides alone).
+   */
+  private consumedLedgers(noCursorConsumesAll = false): LedgerSummary[] {
     let slowest: Position | null = null;
     for (const c of this.cursorMap.values()) {
       const md = c.markDeletePosition;
       if (!slowest || comparePositions(md, slowest) < 0) slowest = md;
     }
-    if (!slowest) return [];
     const current = this.pipeline.currentLedger.id;
-    return this.index.ledgers
-      .filter((l) => l.ledgerId !== current)
-      .filter(
-        (l) =>
-          l.ledgerId < slowest.ledgerId ||
-          (l.ledgerId === slowest.ledgerId && slowest.entryId >= l.entries - 1),
-      )
-      .map((l) => l.ledgerId);
+    const sealed = this.index.ledgers.filter((l) => l.ledgerId !== current);
+    if (!slowest) return noCursorConsumesAll ? sealed : [];
+    const s = slowest;
+    return sealed.filter(
+      (l) => l.ledgerId < s.ledgerId || (l.ledgerId === s.ledgerId && s.entryId >= l.entries - 1),
+    );
   }
 
   private switchLedger(old: Ledger, next: Ledger): Promise<void> {

@@ -86,6 +86,7 @@ export class NonPersistentTopic {
     const created = !sub;
     sub ??= new NonPersistentSubscription(this, p.subscription, p.subType);
     try {
+      p.admit?.(sub.consumers.length);
       const c = sub.addConsumer(connection, p);
       if (created) this.subscriptions.set(p.subscription, sub);
       return c;
