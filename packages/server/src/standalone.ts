@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { startHttpServer } from './admin/http-server.js';
 import type { BrokerMetricsSource } from './admin/metrics-source.js';
@@ -35,6 +36,8 @@ export interface Standalone {
   webServiceUrl: string;
   port: number;
   httpPort: number;
+  /** The HTTP server's fastify instance (admin REST, lookup, /metrics), e.g. to list its routes. */
+  http: FastifyInstance;
   metricsSource: BrokerMetricsSource;
   broker: BrokerService;
   /** Clusters, tenants, namespaces and their policies, over the metadata store. */
@@ -108,6 +111,10 @@ export async function startStandalone({
     source: metricsSource,
     clusterName: config.clusterName,
     advertisedAddress: host,
+    metricLevels: {
+      topic: config.exposeTopicLevelMetricsInPrometheus,
+      consumer: config.exposeConsumerLevelMetricsInPrometheus,
+    },
     register: (app) =>
       registerAdminRoutes(app, { resources, broker, topics: { list: (ns) => broker.topicsOfNamespace(ns) } }),
     listClusters: () => resources.clusters.list(),
@@ -141,6 +148,7 @@ export async function startStandalone({
     webServiceUrl,
     port,
     httpPort: http.port,
+    http: http.app,
     metricsSource,
     broker,
     resources,

@@ -6,7 +6,8 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { BrokerMetricsSource } from './metrics-source.js';
-import type { BrokerMetrics } from './metrics.js';
+import type { BrokerMetrics, MetricLevels } from './metrics.js';
+import { registerOpenApiRoutes } from './openapi.js';
 
 /** Request bodies above this are refused with 413; no admin request needs more. */
 export const HTTP_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -23,6 +24,8 @@ export interface HttpServerOptions {
   advertisedAddress?: string;
   /** Adds more routes (the admin REST API) before the server starts listening. */
   register?: (app: FastifyInstance) => void | Promise<void>;
+  /** exposeTopicLevelMetricsInPrometheus and exposeConsumerLevelMetricsInPrometheus; Pulsar's defaults if absent. */
+  metricLevels?: MetricLevels;
   /** Names for `GET /admin/v2/clusters`; defaults to `[clusterName]` when no cluster metadata is kept. */
   listClusters?: () => Promise<string[]>;
 }
@@ -54,6 +57,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     req.log.debug({ method: req.method, url: req.url, status: reply.statusCode }, 'http request');
   });
 
+  // First, so that its onRoute hook sees every route registered after it, in child scopes too.
+  registerOpenApiRoutes(app);
   registerBuiltInRoutes(app, options);
   if (options.register !== undefined) await options.register(app);
 
@@ -81,7 +86,9 @@ function registerBuiltInRoutes(app: FastifyInstance, options: HttpServerOptions)
   // prom-client is loaded on the first scrape, not at start-up, which it would slow by tens of ms.
   let metricsLoaded: Promise<BrokerMetrics> | undefined;
   const loadMetrics = () =>
-    (metricsLoaded ??= import('./metrics.js').then((m) => m.createBrokerMetrics(source, clusterName)));
+    (metricsLoaded ??= import('./metrics.js').then((m) =>
+      m.createBrokerMetrics(source, clusterName, options.metricLevels),
+    ));
 
   app.get('/metrics', async (_req, reply) => {
     const metrics = await loadMetrics();

@@ -4,6 +4,21 @@
  * metrics code can be tested with a plain object.
  */
 
+/** One consumer, for the consumer-level series (exposeConsumerLevelMetricsInPrometheus). */
+export interface ConsumerMetrics {
+  /** CommandSubscribe.consumer_name */
+  name: string;
+  /** CommandSubscribe.consumer_id, unique within the consumer's connection only. */
+  id: number;
+  msgRateOut: number;
+  throughputOut: number;
+  msgRateRedeliver: number;
+  unacked: number;
+  blockedOnUnacked: boolean;
+  /** Messages the consumer may still be sent (CommandFlow.messagePermits granted, not yet used). */
+  availablePermits: number;
+}
+
 export interface SubscriptionMetrics {
   name: string;
   type: string;
@@ -11,7 +26,7 @@ export interface SubscriptionMetrics {
   /** Messages of the backlog held back until their delivery time. */
   delayed: number;
   unacked: number;
-  consumers: number;
+  consumerCount: number;
   msgOutCounter: number;
   bytesOutCounter: number;
   msgRateOut: number;
@@ -22,6 +37,7 @@ export interface SubscriptionMetrics {
   oldestUnackedAgeSeconds: number;
   /** Messages pending longer than the broker's stuck threshold (inflightStuckThresholdSeconds). */
   stuckMessages: number;
+  consumers: ConsumerMetrics[];
 }
 
 export interface TopicMetrics {

@@ -4,16 +4,30 @@
  * snapshot from the broker's BrokerMetricsSource, sets prom-client gauges from it and renders the
  * registry, which also carries prom-client's default process metrics.
  *
- * Topic-level series are always exposed, as Pulsar does with its default
- * `exposeTopicLevelMetricsInPrometheus=true`. Counters that Pulsar names `_total` are gauges here as
- * in Pulsar's own output, since the broker, not this registry, owns their values.
+ * Levels follow Pulsar's switches. With `exposeTopicLevelMetricsInPrometheus` (default true) the
+ * topic and subscription series carry topic (and subscription) labels; without it they are summed
+ * per namespace and carry only cluster and namespace, so that brokers with many topics stay
+ * scrapeable (Pulsar's NamespaceStatsAggregator). With `exposeConsumerLevelMetricsInPrometheus`
+ * (default false) each consumer gets its own series too, but only at topic level: Pulsar prints
+ * consumer series from the per-topic stats, so topic level off means no consumer series.
+ * Counters that Pulsar names `_total` are gauges here as in Pulsar's own output, since the broker,
+ * not this registry, owns their values.
  */
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { bucketLatencies, WRITE_LATENCY_SUFFIXES } from './latency-buckets.js';
-import type { BrokerMetricsSource, TopicMetrics } from './metrics-source.js';
+import type { BrokerMetricsSource, ConsumerMetrics, TopicMetrics } from './metrics-source.js';
 
+const NAMESPACE_LABELS = ['cluster', 'namespace'] as const;
 const TOPIC_LABELS = ['cluster', 'namespace', 'topic'] as const;
 const SUBSCRIPTION_LABELS = ['cluster', 'namespace', 'topic', 'subscription'] as const;
+const CONSUMER_LABELS = [...SUBSCRIPTION_LABELS, 'consumer_name', 'consumer_id'] as const;
+
+/** Pulsar's exposeTopicLevelMetricsInPrometheus and exposeConsumerLevelMetricsInPrometheus. */
+export interface MetricLevels {
+  topic: boolean;
+  consumer: boolean;
+}
+const PULSAR_DEFAULT_LEVELS: MetricLevels = { topic: true, consumer: false };
 
 type TopicGaugeName = (typeof TOPIC_GAUGES)[number][0];
 /** Topic-level series: metric name, help text, value from the topic's snapshot. */
@@ -73,7 +87,11 @@ const SUBSCRIPTION_GAUGES = [
     'Messages delivered and not yet acknowledged.',
     (s: Sub) => s.unacked,
   ],
-  ['pulsar_subscription_consumers_count', 'Consumers attached to the subscription.', (s: Sub) => s.consumers],
+  [
+    'pulsar_subscription_consumers_count',
+    'Consumers attached to the subscription.',
+    (s: Sub) => s.consumerCount,
+  ],
   ['pulsar_subscription_msg_rate_out', 'Messages dispatched per second.', (s: Sub) => s.msgRateOut],
   ['pulsar_subscription_msg_throughput_out', 'Bytes dispatched per second.', (s: Sub) => s.throughputOut],
   [
@@ -99,6 +117,49 @@ const SUBSCRIPTION_GAUGES = [
   ],
 ] as const;
 
+/**
+ * Subscription series whose namespace value is the largest of its subscriptions', not the sum:
+ * a flag and an age do not add up.
+ */
+const MAX_PER_NAMESPACE: ReadonlySet<string> = new Set([
+  'pulsar_subscription_blocked_on_unacked_messages',
+  'magnetar_subscription_oldest_unacked_age_seconds',
+]);
+
+/** Consumer-level series (exposeConsumerLevelMetricsInPrometheus), as Pulsar's TopicStats names them. */
+const CONSUMER_GAUGES = [
+  [
+    'pulsar_consumer_msg_rate_out',
+    'Messages dispatched to the consumer per second.',
+    (c: ConsumerMetrics) => c.msgRateOut,
+  ],
+  [
+    'pulsar_consumer_msg_throughput_out',
+    'Bytes dispatched to the consumer per second.',
+    (c: ConsumerMetrics) => c.throughputOut,
+  ],
+  [
+    'pulsar_consumer_msg_rate_redeliver',
+    'Messages redelivered to the consumer per second.',
+    (c: ConsumerMetrics) => c.msgRateRedeliver,
+  ],
+  [
+    'pulsar_consumer_unacked_messages',
+    'Messages delivered to the consumer and not yet acknowledged.',
+    (c: ConsumerMetrics) => c.unacked,
+  ],
+  [
+    'pulsar_consumer_blocked_on_unacked_messages',
+    '1 when dispatch to the consumer is paused because it has too many unacknowledged messages.',
+    (c: ConsumerMetrics) => (c.blockedOnUnacked ? 1 : 0),
+  ],
+  [
+    'pulsar_consumer_available_permits',
+    'Messages the consumer has asked for (flow permits) and not yet been sent.',
+    (c: ConsumerMetrics) => c.availablePermits,
+  ],
+] as const;
+
 export interface BrokerMetrics {
   registry: Registry;
   contentType: string;
@@ -106,7 +167,11 @@ export interface BrokerMetrics {
   render(): Promise<string>;
 }
 
-export function createBrokerMetrics(source: BrokerMetricsSource, clusterName: string): BrokerMetrics {
+export function createBrokerMetrics(
+  source: BrokerMetricsSource,
+  clusterName: string,
+  levels: MetricLevels = PULSAR_DEFAULT_LEVELS,
+): BrokerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const own: Gauge[] = [];
@@ -121,12 +186,16 @@ export function createBrokerMetrics(source: BrokerMetricsSource, clusterName: st
     'namespace',
   ]);
   const topicGauges = new Map<TopicGaugeName, Gauge>(
-    TOPIC_GAUGES.map(([n, help]) => [n, gauge(n, help, TOPIC_LABELS)]),
+    TOPIC_GAUGES.map(([n, help]) => [n, gauge(n, help, levels.topic ? TOPIC_LABELS : NAMESPACE_LABELS)]),
   );
   const subGauges = SUBSCRIPTION_GAUGES.map(([n, help, read]) => ({
-    g: gauge(n, help, SUBSCRIPTION_LABELS),
+    g: gauge(n, help, levels.topic ? SUBSCRIPTION_LABELS : NAMESPACE_LABELS),
     read,
   }));
+  const consumerGauges =
+    levels.topic && levels.consumer
+      ? CONSUMER_GAUGES.map(([n, help, read]) => ({ g: gauge(n, help, CONSUMER_LABELS), read }))
+      : [];
   const connections = {
     active: gauge('pulsar_active_connections', 'Open client connections.', ['cluster']),
     created: gauge('pulsar_connection_created_total_count', 'Connections accepted since start.', ['cluster']),
@@ -145,22 +214,41 @@ export function createBrokerMetrics(source: BrokerMetricsSource, clusterName: st
     // while the default process metrics (GC histograms among them) accumulate across scrapes.
     for (const g of own) g.reset();
     const cluster = { cluster: clusterName };
+    const topics = [...source.topics()];
     const perNamespace = new Map<string, number>();
-    for (const t of source.topics()) {
-      perNamespace.set(t.namespace, (perNamespace.get(t.namespace) ?? 0) + 1);
-      const labels = { cluster: clusterName, namespace: t.namespace, topic: t.name };
-      for (const [name, , read] of TOPIC_GAUGES) topicGauges.get(name)!.set(labels, read(t));
-      for (const s of t.subscriptions) {
-        for (const { g, read } of subGauges) g.set({ ...labels, subscription: s.name }, read(s));
-      }
-    }
+    for (const t of topics) perNamespace.set(t.namespace, (perNamespace.get(t.namespace) ?? 0) + 1);
     for (const [namespace, n] of perNamespace) topicsCount.set({ cluster: clusterName, namespace }, n);
+    if (levels.topic) fillPerTopic(topics);
+    else fillPerNamespace(topics);
     const c = source.connections();
     connections.active.set(cluster, c.active);
     connections.created.set(cluster, c.createdTotal);
     connections.closed.set(cluster, c.closedTotal);
     const buckets = bucketLatencies(source.storage().writeLatencyMs);
     [...buckets.counts, buckets.count, buckets.sumMs].forEach((v, i) => latency[i]!.set(cluster, v));
+  };
+
+  const fillPerTopic = (topics: readonly TopicMetrics[]): void => {
+    for (const t of topics) {
+      const labels = { cluster: clusterName, namespace: t.namespace, topic: t.name };
+      for (const [name, , read] of TOPIC_GAUGES) topicGauges.get(name)!.set(labels, read(t));
+      for (const s of t.subscriptions) {
+        const subLabels = { ...labels, subscription: s.name };
+        for (const { g, read } of subGauges) g.set(subLabels, read(s));
+        for (const c of s.consumers) {
+          const consumer = { ...subLabels, consumer_name: c.name, consumer_id: String(c.id) };
+          for (const { g, read } of consumerGauges) g.set(consumer, read(c));
+        }
+      }
+    }
+  };
+
+  const fillPerNamespace = (topics: readonly TopicMetrics[]): void => {
+    for (const [namespace, { topic, sub }] of sumPerNamespace(topics)) {
+      const labels = { cluster: clusterName, namespace };
+      TOPIC_GAUGES.forEach(([name], i) => topicGauges.get(name)!.set(labels, topic[i]!));
+      subGauges.forEach(({ g }, i) => g.set(labels, sub[i]!));
+    }
   };
 
   // Scrapes are serialised: filling resets shared gauges, and the latency samples are drained on
@@ -175,4 +263,27 @@ export function createBrokerMetrics(source: BrokerMetricsSource, clusterName: st
     return next;
   };
   return { registry, contentType: registry.contentType, render };
+}
+
+/**
+ * The values of TOPIC_GAUGES and SUBSCRIPTION_GAUGES, in their order, summed over each
+ * namespace's topics and subscriptions (the largest value for MAX_PER_NAMESPACE series).
+ */
+function sumPerNamespace(topics: readonly TopicMetrics[]): Map<string, { topic: number[]; sub: number[] }> {
+  const totals = new Map<string, { topic: number[]; sub: number[] }>();
+  for (const t of topics) {
+    let sums = totals.get(t.namespace);
+    if (!sums) {
+      sums = { topic: TOPIC_GAUGES.map(() => 0), sub: SUBSCRIPTION_GAUGES.map(() => 0) };
+      totals.set(t.namespace, sums);
+    }
+    const { topic, sub } = sums;
+    TOPIC_GAUGES.forEach(([, , read], i) => (topic[i]! += read(t)));
+    for (const s of t.subscriptions) {
+      SUBSCRIPTION_GAUGES.forEach(([name, , read], i) => {
+        sub[i] = MAX_PER_NAMESPACE.has(name) ? Math.max(sub[i]!, read(s)) : sub[i]! + read(s);
+      });
+    }
+  }
+  return totals;
 }

@@ -126,6 +126,14 @@ export const configSchema = {
     31_536_000,
     'Magnetar: a message delivered and unacknowledged for longer than this counts as stuck (stats stuckMessages, /metrics, admin inflight?stuck=true).',
   ),
+  exposeTopicLevelMetricsInPrometheus: bool(
+    true,
+    'Expose topic and subscription series in /metrics; when false they are summed per namespace (labels cluster and namespace only).',
+  ),
+  exposeConsumerLevelMetricsInPrometheus: bool(
+    false,
+    'Also expose per-consumer series (pulsar_consumer_*) in /metrics; needs exposeTopicLevelMetricsInPrometheus.',
+  ),
   acknowledgmentAtBatchIndexLevelEnabled: bool(
     true,
     'Keep acknowledgements of single messages inside a batch (ack_set) and redeliver only the unacked ones.',

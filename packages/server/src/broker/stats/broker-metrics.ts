@@ -1,6 +1,12 @@
-import type { BrokerMetricsSource, SubscriptionMetrics, TopicMetrics } from '../../admin/metrics-source.js';
+import type {
+  BrokerMetricsSource,
+  ConsumerMetrics,
+  SubscriptionMetrics,
+  TopicMetrics,
+} from '../../admin/metrics-source.js';
 import type { BrokerService } from '../broker-service.js';
 import type { PersistentTopic } from '../topic/persistent-topic.js';
+import type { Consumer } from '../subscription/consumer.js';
 import type { Subscription } from '../subscription/subscription.js';
 import { subTypeName } from '../subscription/subscription.js';
 import { stuckMessages } from '../inflight/stuck.js';
@@ -93,7 +99,7 @@ export class BrokerMetrics implements BrokerMetricsSource {
       backlog: s.backlog(),
       delayed: s.delayedMessages(),
       unacked: s.dispatcher?.unackedMessages ?? 0,
-      consumers: s.consumers.length,
+      consumerCount: s.consumers.length,
       msgOutCounter: msgOut,
       bytesOutCounter: bytesOut,
       msgRateOut: rateOf(s, 'msgOut', msgOut, now),
@@ -102,6 +108,22 @@ export class BrokerMetrics implements BrokerMetricsSource {
       blockedOnUnacked: blocked,
       oldestUnackedAgeSeconds: (oldestUnackedAgeMs(s) ?? 0) / 1000,
       stuckMessages: stuckMessages(s),
+      consumers: s.consumers.map((c) => this.consumer(c)),
+    };
+  }
+
+  // The meter keys are those of the admin consumer stats (./subscription-stats.ts), so both agree.
+  private consumer(c: Consumer): ConsumerMetrics {
+    const now = this.now;
+    return {
+      name: c.name,
+      id: c.consumerId,
+      msgRateOut: rateOf(c, 'msgOut', c.msgOutCounter, now),
+      throughputOut: rateOf(c, 'bytesOut', c.bytesOutCounter, now),
+      msgRateRedeliver: rateOf(c, 'redeliver', c.msgRedeliverCounter, now),
+      unacked: c.unackedMessages,
+      blockedOnUnacked: c.blockedOnUnacked,
+      availablePermits: c.permits,
     };
   }
 
