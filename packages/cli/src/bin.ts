@@ -4,6 +4,7 @@
 import { registerAdmin } from './commands/admin.js';
 import { registerConfigDocs } from './commands/config-docs.js';
 import { registerConsume } from './commands/consume.js';
+import { registerPerf } from './commands/perf.js';
 import { registerProduce } from './commands/produce.js';
 import { registerStandalone } from './commands/standalone.js';
 import { createProgram } from './program.js';
@@ -13,6 +14,7 @@ registerStandalone(program);
 registerConfigDocs(program);
 registerProduce(program);
 registerConsume(program);
+registerPerf(program);
 registerAdmin(program);
 
 await program.parseAsync(process.argv);

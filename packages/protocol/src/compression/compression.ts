@@ -1,10 +1,38 @@
+import { createRequire } from 'node:module';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { compressSync as lz4Compress, uncompressSync as lz4Uncompress } from 'lz4-napi';
-import { compressSync as snappyCompress, uncompressSync as snappyUncompress } from 'snappy';
-import { compress as zstdCompress } from 'zstd-napi';
-import zstdBinding from 'zstd-napi/binding.js';
+import type * as Lz4 from 'lz4-napi';
+import type * as Snappy from 'snappy';
+import type * as Zstd from 'zstd-napi';
+import type * as ZstdBinding from 'zstd-napi/binding.js';
 import { ProtocolError } from '../errors.js';
 import { CompressionType } from '../schema/enums.js';
+
+/*
+ * The native codecs (lz4-napi, snappy, zstd-napi) are loaded on first use rather than at import: each
+ * costs about 10 ms of start-up, and most brokers and clients never see a compressed batch. The
+ * imports above are type-only; `require` is synchronous, so compress/decompress stay synchronous.
+ */
+const requireCodec = createRequire(import.meta.url);
+let lz4: typeof Lz4 | undefined;
+let snappy: typeof Snappy | undefined;
+let zstd: typeof Zstd | undefined;
+let zstdBinding: typeof ZstdBinding | undefined;
+
+function loadLz4(): typeof Lz4 {
+  return (lz4 ??= requireCodec('lz4-napi') as typeof Lz4);
+}
+
+function loadSnappy(): typeof Snappy {
+  return (snappy ??= requireCodec('snappy') as typeof Snappy);
+}
+
+function loadZstd(): typeof Zstd {
+  return (zstd ??= requireCodec('zstd-napi') as typeof Zstd);
+}
+
+function loadZstdBinding(): typeof ZstdBinding {
+  return (zstdBinding ??= requireCodec('zstd-napi/binding.js') as typeof ZstdBinding);
+}
 
 /**
  * Payload codecs in the formats Pulsar clients write (checked against the captured C++ frames):
@@ -31,13 +59,13 @@ export function compress(type: number, data: Uint8Array): Buffer {
       return input;
     case CompressionType.LZ4:
       // lz4-napi prepends the uncompressed length as 4 little-endian bytes; Pulsar does not.
-      return lz4Compress(input).subarray(4);
+      return loadLz4().compressSync(input).subarray(4);
     case CompressionType.ZLIB:
       return deflateSync(input);
     case CompressionType.ZSTD:
-      return zstdCompress(input);
+      return loadZstd().compress(input);
     case CompressionType.SNAPPY:
-      return snappyCompress(input);
+      return loadSnappy().compressSync(input);
     default:
       throw fail(`unknown compression type ${type}`);
   }
@@ -48,14 +76,14 @@ function decompressLz4(input: Buffer, size: number): Buffer {
   const prefixed = Buffer.allocUnsafe(4 + input.length);
   prefixed.writeUInt32LE(size, 0);
   input.copy(prefixed, 4);
-  return lz4Uncompress(prefixed);
+  return loadLz4().uncompressSync(prefixed);
 }
 
 function decompressSnappy(input: Buffer, size: number): Buffer {
   // The raw format starts with the uncompressed length; refuse before allocating anything.
   const declared = snappyDeclaredLength(input);
   if (declared !== size) throw fail(`snappy block declares ${declared} bytes, metadata ${size}`);
-  return snappyUncompress(input) as Buffer;
+  return loadSnappy().uncompressSync(input) as Buffer;
 }
 
 /** Reads the varint that opens a raw snappy block; -1 if it is missing or longer than 5 bytes. */
@@ -70,7 +98,7 @@ function snappyDeclaredLength(input: Buffer): number {
 
 function decompressZstd(input: Buffer, size: number): Buffer {
   const out = Buffer.allocUnsafe(size);
-  const written = zstdBinding.decompress(out, input);
+  const written = loadZstdBinding().decompress(out, input);
   return written === size ? out : out.subarray(0, written);
 }
 

@@ -1,0 +1,236 @@
+/**
+ * Runs one `magnetar perf` workload: subscribes the consumers first (consume, e2e), starts the
+ * producers (produce, e2e), prints a progress line every second, stops at --duration, -m or an
+ * abort, waits for what is in flight, and returns the figures of the measured window.
+ */
+import type { Client } from '@magnetar/client';
+import { ConsumeLoad } from './consume-load.js';
+import type { PerfOptions } from './options.js';
+import { ensurePartitioned, type FetchLike } from './partitions.js';
+import { PublishLoad } from './publish-load.js';
+import { formatProgress, keptUp, type PerfResult, type ProgressSample } from './report.js';
+import { throughput } from './stats.js';
+
+/** How long, at most, to wait for receipts once production stops. */
+const DRAIN_TIMEOUT_MS = 30_000;
+/** e2e: how long the consumers may go without a message before the catch-up wait gives up. */
+const CONSUMER_IDLE_MS = 5_000;
+/** e2e: the longest the consumers may take to catch up after production stops. */
+const CONSUMER_DRAIN_LIMIT_MS = 30_000;
+const PROGRESS_INTERVAL_MS = 1_000;
+
+export interface PerfIO {
+  /** Progress lines go here (stderr), so that --json output on stdout stays one object. */
+  progress: (line: string) => void;
+  signal: AbortSignal;
+  /** Monotonic milliseconds; performance.now by default. */
+  now?: () => number;
+  /** For the admin calls of --partitions; global fetch by default. */
+  fetch?: FetchLike;
+}
+
+/** What happened when production stopped, and while in-flight work drained. */
+interface StopRecord {
+  stoppedAt: number;
+  backlogAtStop: number;
+  receivedAtStop: { messages: number; bytes: number } | undefined;
+  publishDrained: boolean;
+  consumerDrained: boolean | undefined;
+  drainS: number;
+}
+
+/** Resolves when any stop condition happens; `cancel` removes its timer and listener. */
+function stopTrigger(
+  opts: PerfOptions,
+  signal: AbortSignal,
+  limits: Promise<void>[],
+): { stopped: Promise<void>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<void>((resolve) => {
+    if (opts.durationS > 0) timer = setTimeout(resolve, (opts.warmupS + opts.durationS) * 1000);
+    onAbort = () => resolve();
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    for (const l of limits) void l.then(resolve);
+  });
+  return {
+    stopped,
+    cancel: () => {
+      clearTimeout(timer);
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+class PerfRun {
+  private readonly consume: ConsumeLoad | undefined;
+  private readonly publish: PublishLoad | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  private startedAt = 0;
+  private measureFrom = 0;
+  private warmingUp: boolean;
+  private maxBacklog = 0;
+
+  constructor(
+    private readonly opts: PerfOptions,
+    private readonly io: PerfIO,
+    private readonly now: () => number,
+  ) {
+    this.consume = opts.mode === 'produce' ? undefined : new ConsumeLoad(opts, now);
+    this.publish = opts.mode === 'consume' ? undefined : new PublishLoad(opts, now);
+    this.warmingUp = opts.warmupS > 0;
+  }
+
+  async run(client: Client): Promise<PerfResult> {
+    try {
+      // Subscribe before producing so that a Latest subscription sees every message of the run.
+      await this.consume?.start(client);
+      await this.publish?.start(client);
+      this.startedAt = this.measureFrom = this.now();
+      this.ticker = setInterval(this.tick, PROGRESS_INTERVAL_MS);
+      const limits = [this.publish?.limitReached];
+      if (this.opts.mode === 'consume') limits.push(this.consume?.limitReached);
+      const trigger = stopTrigger(
+        this.opts,
+        this.io.signal,
+        limits.filter((l): l is Promise<void> => l !== undefined),
+      );
+      await trigger.stopped;
+      trigger.cancel();
+      const stop = await this.stopAndDrain();
+      return this.result(stop);
+    } finally {
+      clearInterval(this.ticker);
+      await this.publish?.close();
+      await this.consume?.close();
+    }
+  }
+
+  private backlog(): number {
+    if (!this.publish || !this.consume) return 0;
+    return Math.max(0, this.publish.totalAcked - this.consume.totalReceived);
+  }
+
+  /**
+   * One progress line. The warm-up ends at the first tick after --warmup seconds, right after that
+   * tick's line, so every printed interval is whole and the measured window starts on a tick.
+   */
+  private readonly tick = (): void => {
+    const t = this.now();
+    this.io.progress(formatProgress(this.sample(t)));
+    if (this.warmingUp && t - this.startedAt >= this.opts.warmupS * 1000) {
+      this.warmingUp = false;
+      this.measureFrom = t;
+      this.publish?.resetStats(t);
+      this.consume?.resetStats(t);
+      this.maxBacklog = 0;
+    }
+  };
+
+  private sample(t: number): ProgressSample {
+    const sample: ProgressSample = { elapsedS: (t - this.startedAt) / 1000, warmingUp: this.warmingUp };
+    const { publish, consume } = this;
+    if (publish) {
+      sample.publish = {
+        rate: publish.meter.interval(t),
+        latency: publish.latency.roll(),
+        inFlight: publish.inFlight,
+        errors: publish.errors,
+      };
+    }
+    if (consume) {
+      const backlog = publish ? this.backlog() : undefined;
+      if (backlog !== undefined && backlog > this.maxBacklog) this.maxBacklog = backlog;
+      sample.consume = { rate: consume.meter.interval(t), latency: consume.latency.roll(), backlog };
+    }
+    return sample;
+  }
+
+  /** Stops producing, waits for receipts, then (e2e) for the consumers to catch up. */
+  private async stopAndDrain(): Promise<StopRecord> {
+    const stoppedAt = this.now();
+    // A stop inside the warm-up reports the whole run rather than nothing.
+    this.warmingUp = false;
+    const backlogAtStop = this.backlog();
+    const c = this.consume;
+    const receivedAtStop = c ? { messages: c.meter.messages, bytes: c.meter.bytes } : undefined;
+    const publishDrained = this.publish ? await this.publish.drain(DRAIN_TIMEOUT_MS) : true;
+    const drainFrom = this.now();
+    const consumerDrained =
+      this.publish && c
+        ? await c.waitFor(this.publish.totalAcked, CONSUMER_IDLE_MS, CONSUMER_DRAIN_LIMIT_MS)
+        : undefined;
+    const drainS = Math.round((this.now() - drainFrom) / 100) / 10;
+    return { stoppedAt, backlogAtStop, receivedAtStop, publishDrained, consumerDrained, drainS };
+  }
+
+  private result(stop: StopRecord): PerfResult {
+    const { json: _json, ...options } = this.opts;
+    const result: PerfResult = {
+      mode: this.opts.mode,
+      startedAt: new Date(Date.now() - (this.now() - this.startedAt)).toISOString(),
+      options,
+      warmupS: this.opts.warmupS,
+      measuredS: 0,
+    };
+    let end = stop.stoppedAt;
+    const p = this.publish;
+    if (p) {
+      // Publishing counts every receipt, so its window ends at the last one (after the stop).
+      const pubEnd = Math.max(p.lastAckAt, this.measureFrom);
+      end = Math.max(end, pubEnd);
+      result.publish = {
+        messages: p.meter.messages,
+        bytes: p.meter.bytes,
+        ...throughput(p.meter.messages, p.meter.bytes, pubEnd - this.measureFrom),
+        errors: p.errors,
+        ...(p.firstError ? { firstError: p.firstError } : {}),
+        latencyMs: p.latency.summary(),
+        drained: stop.publishDrained,
+      };
+    }
+    const c = this.consume;
+    if (c && stop.receivedAtStop) {
+      // Receiving counts up to the stop; the e2e catch-up afterwards is reported on its own.
+      const { messages, bytes } = stop.receivedAtStop;
+      result.consume = {
+        messages,
+        bytes,
+        ...throughput(messages, bytes, stop.stoppedAt - this.measureFrom),
+        errors: c.errors,
+        ...(c.firstError ? { firstError: c.firstError } : {}),
+        e2eLatencyMs: c.latency.summary(),
+      };
+      if (result.publish) {
+        Object.assign(result.consume, {
+          backlogAtStop: stop.backlogAtStop,
+          maxBacklog: Math.max(this.maxBacklog, stop.backlogAtStop),
+          drained: stop.consumerDrained,
+          drainS: stop.drainS,
+          keptUp: keptUp(stop.backlogAtStop, result.publish.msgPerSec),
+        });
+      }
+    }
+    result.measuredS = Math.round((end - this.measureFrom) / 100) / 10;
+    return result;
+  }
+}
+
+export async function runPerf(opts: PerfOptions, io: PerfIO): Promise<PerfResult> {
+  if (opts.partitions > 0) {
+    for (const topic of opts.topics) {
+      const how = await ensurePartitioned(opts.adminUrl, topic, opts.partitions, io.fetch);
+      io.progress(
+        `${topic}: ${how === 'created' ? 'created with' : 'already has'} ${opts.partitions} partitions`,
+      );
+    }
+  }
+  const { Client } = await import('@magnetar/client');
+  const client: Client = new Client({ serviceUrl: opts.serviceUrl });
+  try {
+    return await new PerfRun(opts, io, io.now ?? (() => performance.now())).run(client);
+  } finally {
+    await client.close();
+  }
+}
