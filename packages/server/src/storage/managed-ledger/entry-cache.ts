@@ -12,6 +12,14 @@ export class EntryCache {
   private readonly entries = new Map<string, Buffer>();
   private readonly windows = new Map<number, { lo: number; hi: number }>();
   private bytes = 0;
+  /**
+   * Insertion order, kept apart from the Map: asking a Map for its first key after many deletions
+   * from its front walks over every deleted slot (V8 keeps them until it rehashes), which made
+   * eviction quadratic under a steady publish load. Keys dropped by invalidateLedger stay here and
+   * are skipped when they reach the head.
+   */
+  private order: string[] = [];
+  private head = 0;
 
   constructor(readonly maxBytes: number) {}
 
@@ -28,6 +36,7 @@ export class EntryCache {
     const key = keyOf(ledgerId, entryId);
     if (this.entries.has(key)) return;
     this.entries.set(key, data);
+    this.order.push(key);
     this.bytes += data.length;
     const w = this.windows.get(ledgerId);
     if (!w) this.windows.set(ledgerId, { lo: entryId, hi: entryId });
@@ -52,15 +61,20 @@ export class EntryCache {
 
   private evict(): void {
     while (this.bytes > this.maxBytes) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) return;
-      const key = oldest.value;
+      if (this.head >= this.order.length) return;
+      const key = this.order[this.head++];
+      if (!this.entries.has(key)) continue;
       this.drop(key);
       const [ledgerId, entryId] = key.split(':').map(Number);
       const w = this.windows.get(ledgerId);
       if (!w) continue;
       if (w.lo >= w.hi) this.windows.delete(ledgerId);
       else w.lo = Math.max(w.lo, entryId + 1);
+    }
+    // Forget the consumed prefix now and then, so the queue stays proportional to the cache.
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
     }
   }
 
