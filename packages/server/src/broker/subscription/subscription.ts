@@ -82,9 +82,10 @@ export class Subscription {
 
   /** The delayed-message index, opened on first use by a Shared or Key_Shared dispatcher. */
   get delayedTracker(): DelayedDeliveryTracker | undefined {
-    if (!this.tracker && this.topic.broker.config.delayedDeliveryEnabled) {
-      this.tracker = openDelayedTracker(this);
-    }
+    // The namespace's (or topic's) delayed_delivery_policies decide; the broker setting is the default.
+    const policy = this.topic.policy.effective?.delayedDelivery;
+    const active = policy ? policy.active : this.topic.broker.config.delayedDeliveryEnabled;
+    if (!this.tracker && active) this.tracker = openDelayedTracker(this, policy?.tickTime);
     return this.tracker;
   }
 
