@@ -1,32 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger, defaultConfig, startStandalone, type Standalone } from '@magnetar/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, MessageId } from '../index.js';
+import type { Client } from '../index.js';
+import { MessageId } from '../index.js';
+import { startTestBed, type TestBed } from './helpers.js';
 
-let broker: Standalone;
-let dataDir: string;
+let bed: TestBed;
 let client: Client;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'magnetar-client-rd-'));
-  const config = {
-    ...defaultConfig(),
-    dataDir,
-    bindAddress: '127.0.0.1',
-    brokerServicePort: 0,
-    webServicePort: 0,
-    logLevel: 'warn' as const,
-  };
-  broker = await startStandalone({ config, logger: createLogger({ level: 'warn' }) });
-  client = new Client({ serviceUrl: broker.brokerServiceUrl, operationTimeoutSeconds: 10 });
+  bed = await startTestBed();
+  client = bed.client;
 });
 
 afterAll(async () => {
-  await client?.close();
-  await broker?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await bed?.destroy();
 });
 
 let topicSeq = 0;
