@@ -29,6 +29,9 @@ export async function startTestBroker(
     bindAddress: '127.0.0.1',
     brokerServicePort: 0,
     webServicePort: 0,
+    // TLS listeners open only when a certificate is configured; then on free ports too.
+    brokerServicePortTls: 0,
+    webServicePortTls: 0,
     logLevel: 'warn',
     ...overrides,
   };

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { startHttpServer } from './admin/http-server.js';
 import type { BrokerMetricsSource } from './admin/metrics-source.js';
+import { createAuthServices } from './auth/index.js';
 import { BrokerService } from './broker/broker-service.js';
 import { CompactionService, attachCompaction } from './broker/compaction/compaction-service.js';
 import { BrokerMetrics } from './broker/stats/broker-metrics.js';
@@ -83,8 +84,10 @@ export async function startStandalone({
     clusterName: config.clusterName,
     defaults: brokerPolicyDefaults(config),
   });
+  const auth = await createAuthServices(config, { resources, log: logger.child({ component: 'auth' }) });
   const broker = new BrokerService({
     config,
+    auth,
     log: logger,
     clock,
     scheduler,
@@ -116,7 +119,12 @@ export async function startStandalone({
       consumer: config.exposeConsumerLevelMetricsInPrometheus,
     },
     register: (app) =>
-      registerAdminRoutes(app, { resources, broker, topics: { list: (ns) => broker.topicsOfNamespace(ns) } }),
+      registerAdminRoutes(app, {
+        resources,
+        broker,
+        auth,
+        topics: { list: (ns) => broker.topicsOfNamespace(ns) },
+      }),
     listClusters: () => resources.clusters.list(),
   });
   const webServiceUrl = `http://${host}:${http.port}`;

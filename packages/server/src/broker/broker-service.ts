@@ -1,6 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { MAX_FRAME_SIZE_DEFAULT, MAX_MESSAGE_SIZE_DEFAULT, ServerError, TopicName } from '@magnetar/protocol';
+import { disabledAuthServices, type AuthServices } from '../auth/index.js';
+import type { AuthenticationService, AuthorizationService } from '../auth/types.js';
 import type { BrokerConfig } from '../config/schema.js';
 import type { MetadataStore } from '../metadata/types.js';
 import { PartitionedTopicResources } from '../resources/partitioned-topics.js';
@@ -34,6 +36,8 @@ export interface BrokerServiceDeps {
   metadata: MetadataStore;
   /** Namespace existence and policies; without it, every namespace exists and config decides auto-creation. */
   policies?: PolicyService;
+  /** Who clients are and what they may do; absent means authentication and authorization are off. */
+  auth?: AuthServices;
 }
 
 /**
@@ -49,6 +53,8 @@ export class BrokerService {
   readonly metadata: MetadataStore;
   readonly schemas: SchemaRegistry;
   readonly policies: PolicyService | undefined;
+  readonly authentication: AuthenticationService;
+  readonly authorization: AuthorizationService;
   /** Partition counts of partitioned topics, in the metadata store. */
   readonly partitionedTopics: PartitionedTopicResources;
   /** Partitioned-topic operations: PARTITIONED_METADATA answers, admin create/grow/delete. */
@@ -87,6 +93,9 @@ export class BrokerService {
     this.metadata = deps.metadata;
     this.schemas = new SchemaRegistry(deps.metadata, deps.policies);
     this.policies = deps.policies;
+    const auth = deps.auth ?? disabledAuthServices();
+    this.authentication = auth.authentication;
+    this.authorization = auth.authorization;
     this.partitionedTopics = new PartitionedTopicResources(deps.metadata);
     this.partitions = new PartitionedTopics(this);
     this.maxFrameSize = this.config.maxMessageSize + (MAX_FRAME_SIZE_DEFAULT - MAX_MESSAGE_SIZE_DEFAULT);

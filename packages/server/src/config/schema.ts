@@ -29,6 +29,8 @@ export interface EnumField<T extends string = string> extends FieldBase {
 }
 export type Field = IntField | BoolField | StringField | EnumField;
 
+import { securityConfigSchema } from './security-schema.js';
+
 const MiB = 1024 * 1024;
 const int = (def: number, min: number, max: number, doc: string): IntField => ({
   kind: 'int',
@@ -231,6 +233,7 @@ export const configSchema = {
     values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
     doc: 'Magnetar: log level (pino).',
   } as EnumField<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'>,
+  ...securityConfigSchema,
 } as const satisfies Record<string, Field>;
 
 type ValueOf<F> =

@@ -6,6 +6,7 @@
  * Pulsar's status.
  */
 import type { FastifyInstance } from 'fastify';
+import type { AuthServices } from '../../auth/index.js';
 import type { BrokerService } from '../../broker/broker-service.js';
 import type { AdminResources } from '../../resources/admin-resources.js';
 import type { NamespaceTopics } from '../../resources/namespace-resources.js';
@@ -30,6 +31,8 @@ export interface AdminRouteDeps {
   topics: NamespaceTopics;
   /** The broker whose topics and subscriptions the topic routes and the lookup route act on. */
   broker: BrokerService;
+  /** Authentication of requests and authorization of each route (see ../auth-hook.ts). */
+  auth: AuthServices;
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps): Promise<void> {
