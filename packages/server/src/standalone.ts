@@ -84,7 +84,11 @@ export async function startStandalone({
     clusterName: config.clusterName,
     defaults: brokerPolicyDefaults(config),
   });
-  const auth = await createAuthServices(config, { resources, log: logger.child({ component: 'auth' }) });
+  const auth = await createAuthServices(config, {
+    resources,
+    log: logger.child({ component: 'auth' }),
+    clock,
+  });
   const broker = new BrokerService({
     config,
     auth,

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { BrokerConfig } from '../config/schema.js';
 import type { AdminResources } from '../resources/admin-resources.js';
+import type { Clock } from '../util/clock.js';
 import type { AuthenticationService, AuthorizationService } from './types.js';
 
 export * from './types.js';
@@ -17,6 +18,8 @@ export interface AuthServices {
 export interface AuthDeps {
   resources: AdminResources;
   log: Logger;
+  /** Token expiry and refresh are judged by this clock, so tests can drive time. */
+  clock: Clock;
 }
 
 /** Services that accept everyone and allow everything: authentication and authorization off. */
@@ -33,6 +36,7 @@ export function disabledAuthServices(): AuthServices {
       enabled: false,
       isSuperUser: () => true,
       isProxyRole: () => false,
+      validateOriginalPrincipal: () => undefined,
       isTenantAdmin: () => Promise.resolve(true),
       canProduce: () => Promise.resolve(true),
       canConsume: () => Promise.resolve(true),

@@ -107,6 +107,12 @@ export interface AuthorizationService {
   readonly enabled: boolean;
   isSuperUser(principal: Principal): boolean;
   isProxyRole(role: string | undefined): boolean;
+  /**
+   * Checks the proxy rules for a connection: a proxy role must name an original principal, and only
+   * a proxy role may name one different from itself (an original principal may not be a proxy
+   * role). Returns the reason for refusal, or undefined when the combination is legal.
+   */
+  validateOriginalPrincipal(principal: Principal): string | undefined;
   /** Superuser, or listed in the tenant's adminRoles. */
   isTenantAdmin(tenant: string, principal: Principal): Promise<boolean>;
   /** Tenant admin, or "produce" granted on the topic or its namespace. */
