@@ -7,6 +7,7 @@ import { registerConsume } from './commands/consume.js';
 import { registerPerf } from './commands/perf.js';
 import { registerProduce } from './commands/produce.js';
 import { registerStandalone } from './commands/standalone.js';
+import { registerTokens } from './commands/tokens.js';
 import { createProgram } from './program.js';
 
 const program = createProgram();
@@ -16,5 +17,6 @@ registerProduce(program);
 registerConsume(program);
 registerPerf(program);
 registerAdmin(program);
+registerTokens(program);
 
 await program.parseAsync(process.argv);

@@ -23,6 +23,11 @@ export interface AuthCredentials {
   peerCertificate?: PeerCertificate;
   /** "ip:port" of the peer, for logs and per-IP limits. */
   remoteAddress: string;
+  /**
+   * Where `data` came from: "binary" (the default) or "http". It matters for basic, whose binary
+   * auth_data is "user:password" while HTTP sends it base64-encoded. authenticateHttp sets it.
+   */
+  transport?: 'binary' | 'http';
 }
 
 /** The outcome of a successful authentication. */
