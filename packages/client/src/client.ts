@@ -1,6 +1,8 @@
+import type { Authentication } from './auth/authentication.js';
 import type { ClientContext } from './client-context.js';
 import { LookupService } from './connection/lookup.js';
-import { ConnectionPool } from './connection/pool.js';
+import { ConnectionPool, parseServiceUrl } from './connection/pool.js';
+import { loadClientTls, type ClientTlsConfig } from './connection/tls-options.js';
 import { Consumer } from './consumer/consumer.js';
 import type { ConsumerConfig } from './consumer/types.js';
 import { AlreadyClosedError, InvalidConfigurationError } from './errors.js';
@@ -12,9 +14,16 @@ import { asSchemaError } from './schema/errors.js';
 import { TableView, type TableViewConfig } from './table-view.js';
 import { systemTime, type TimeSource } from './util/clock.js';
 
-export interface ClientConfig {
-  /** `pulsar://host:port` of any broker (or proxy) of the cluster. */
+export interface ClientConfig extends ClientTlsConfig {
+  /** `pulsar://host:port`, or `pulsar+ssl://host:port` for TLS, of any broker (or proxy) of the cluster. */
   serviceUrl: string;
+  /** AuthenticationToken, AuthenticationBasic, AuthenticationTls, or a custom Authentication. */
+  authentication?: Authentication;
+  /**
+   * The advertised listener whose addresses lookups should answer with (the broker's
+   * advertisedListeners); the broker's internal listener if absent.
+   */
+  listenerName?: string;
   operationTimeoutSeconds?: number;
   connectionTimeoutMs?: number;
   keepAliveIntervalSeconds?: number;
@@ -40,13 +49,20 @@ export class Client {
     if (!config?.serviceUrl) throw new InvalidConfigurationError('serviceUrl is required');
     const operationTimeoutMs = (config.operationTimeoutSeconds ?? 30) * 1000;
     const log = config.log ?? silentLogger;
+    const useTls = serviceUrlUsesTls(config.serviceUrl);
+    if (config.authentication?.tlsCertificate && !useTls) {
+      throw new InvalidConfigurationError('AuthenticationTls needs a pulsar+ssl:// serviceUrl');
+    }
     this.pool = new ConnectionPool({
       connectionTimeoutMs: config.connectionTimeoutMs ?? 10_000,
       operationTimeoutMs,
       keepAliveIntervalMs: (config.keepAliveIntervalSeconds ?? 30) * 1000,
       log,
+      // Files are read now, so a wrong path fails here rather than on the first connection.
+      tls: useTls ? loadClientTls(config, config.authentication) : undefined,
+      auth: config.authentication,
     });
-    const lookup = new LookupService(this.pool, config.serviceUrl);
+    const lookup = new LookupService(this.pool, config.serviceUrl, config.listenerName);
     let producerIds = 0;
     let consumerIds = 0;
     this.ctx = {
@@ -107,5 +123,13 @@ export class Client {
 
   private ensureOpen(): void {
     if (this.closed) throw new AlreadyClosedError('client');
+  }
+}
+
+function serviceUrlUsesTls(serviceUrl: string): boolean {
+  try {
+    return parseServiceUrl(serviceUrl).tls === true;
+  } catch (err) {
+    throw new InvalidConfigurationError((err as Error).message);
   }
 }

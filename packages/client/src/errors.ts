@@ -12,7 +12,10 @@ export type ClientErrorCode =
   | 'INVALID_CONFIGURATION'
   | 'MESSAGE_TOO_BIG'
   | 'LOOKUP_ERROR'
-  | 'PROTOCOL_ERROR';
+  | 'PROTOCOL_ERROR'
+  | 'AUTHENTICATION_ERROR'
+  | 'AUTHORIZATION_ERROR'
+  | 'TLS_ERROR';
 
 export class PulsarClientError extends Error {
   override name = 'PulsarClientError';
@@ -74,14 +77,55 @@ export class ServerErrorException extends PulsarClientError {
   override name = 'ServerErrorException';
   readonly serverError: number;
 
-  constructor(serverError: number, message: string) {
+  constructor(serverError: number, message: string, code: ClientErrorCode = 'SERVER_ERROR') {
     const label = SERVER_ERROR_NAMES[serverError] ?? `ServerError(${serverError})`;
-    super('SERVER_ERROR', `${label}: ${message}`, { retriable: RETRIABLE_SERVER_ERRORS.has(serverError) });
+    super(code, `${label}: ${message}`, { retriable: RETRIABLE_SERVER_ERRORS.has(serverError) });
     this.serverError = serverError;
   }
 
   get serverErrorName(): string {
     return SERVER_ERROR_NAMES[this.serverError] ?? 'UnknownError';
+  }
+}
+
+const AUTHENTICATION_ERROR = 3;
+const AUTHORIZATION_ERROR = 4;
+
+/**
+ * The broker refused the client's credentials (ServerError.AuthenticationError), on CONNECT or on
+ * a credential refresh. Not retriable: the same credentials are refused again.
+ */
+export class AuthenticationError extends ServerErrorException {
+  override name = 'AuthenticationError';
+  constructor(message: string) {
+    super(AUTHENTICATION_ERROR, message, 'AUTHENTICATION_ERROR');
+  }
+}
+
+/** The authenticated role may not do this (ServerError.AuthorizationError). Not retriable. */
+export class AuthorizationError extends ServerErrorException {
+  override name = 'AuthorizationError';
+  constructor(message: string) {
+    super(AUTHORIZATION_ERROR, message, 'AUTHORIZATION_ERROR');
+  }
+}
+
+/** The typed exception for a ServerError code received from the broker. */
+export function serverError(code: number, message: string): ServerErrorException {
+  if (code === AUTHENTICATION_ERROR) return new AuthenticationError(message);
+  if (code === AUTHORIZATION_ERROR) return new AuthorizationError(message);
+  return new ServerErrorException(code, message);
+}
+
+/**
+ * The TLS handshake failed: the client does not trust the broker's certificate (or its host name,
+ * with tlsValidateHostname), or the broker refused the client's certificate. Not retriable: trust
+ * settings do not change by waiting. `cause` holds Node's error, whose `code` names the reason.
+ */
+export class TlsError extends PulsarClientError {
+  override name = 'TlsError';
+  constructor(message: string, cause?: unknown) {
+    super('TLS_ERROR', message, { retriable: false, cause });
   }
 }
 

@@ -3,6 +3,15 @@
  * official Node client (`pulsar-client`).
  */
 export { Client, type ClientConfig } from './client.js';
+export type { ClientTlsConfig } from './connection/tls-options.js';
+export {
+  AuthenticationToken,
+  AuthenticationBasic,
+  AuthenticationTls,
+  type Authentication,
+  type AuthenticationTokenParams,
+  type TokenSource,
+} from './auth/authentication.js';
 export { Producer } from './producer/producer.js';
 export type {
   ProducerConfig,
@@ -48,5 +57,8 @@ export {
   AlreadyClosedError,
   InvalidConfigurationError,
   MessageTooBigError,
+  AuthenticationError,
+  AuthorizationError,
+  TlsError,
   type ClientErrorCode,
 } from './errors.js';

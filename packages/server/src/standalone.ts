@@ -6,6 +6,7 @@ import { startHttpServer } from './admin/http-server.js';
 import type { BrokerMetricsSource } from './admin/metrics-source.js';
 import { createAuthServices } from './auth/index.js';
 import { BrokerService } from './broker/broker-service.js';
+import { AdvertisedListeners } from './broker/listeners.js';
 import { CompactionService, attachCompaction } from './broker/compaction/compaction-service.js';
 import { BrokerMetrics } from './broker/stats/broker-metrics.js';
 import type { BrokerConfig } from './config/schema.js';
@@ -18,6 +19,7 @@ import {
   type PolicyService,
 } from './resources/index.js';
 import { DiskLedgerStore } from './storage/journal/index.js';
+import { ServerTlsContext, tlsSettingsOf } from './tls/server-tls.js';
 import { ManagedLedgerFactoryImpl } from './storage/managed-ledger/index.js';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from './util/clock.js';
 
@@ -35,8 +37,17 @@ export interface StandaloneOptions {
 export interface Standalone {
   brokerServiceUrl: string;
   webServiceUrl: string;
+  /** pulsar+ssl:// URL of the TLS listener; empty when TLS is off. */
+  brokerServiceUrlTls: string;
+  /** https:// URL of the HTTPS listener; empty when TLS is off. */
+  webServiceUrlTls: string;
   port: number;
   httpPort: number;
+  /** Bound TLS ports; undefined when TLS is off (or the port is -1). */
+  portTls: number | undefined;
+  httpPortTls: number | undefined;
+  /** The certificate material of the TLS listeners and its reloader; undefined when TLS is off. */
+  tls: ServerTlsContext | undefined;
   /** The HTTP server's fastify instance (admin REST, lookup, /metrics), e.g. to list its routes. */
   http: FastifyInstance;
   metricsSource: BrokerMetricsSource;
@@ -59,6 +70,34 @@ export async function startStandalone({
   clock = systemClock,
   scheduler = systemScheduler,
 }: StandaloneOptions): Promise<Standalone> {
+  // Listeners and certificate files are checked before anything is opened: a bad value fails
+  // start-up at once, with a ConfigError naming the setting or file.
+  const tlsSettings = tlsSettingsOf(config);
+  const tlsOn = tlsSettings !== undefined;
+  AdvertisedListeners.parse(config.advertisedListeners, config.internalListenerName).checkResolvable({
+    pulsar: true,
+    'pulsar+ssl': tlsOn && config.brokerServicePortTls >= 0,
+    http: true,
+    https: tlsOn && config.webServicePortTls >= 0,
+  });
+  const tls = tlsSettings
+    ? await ServerTlsContext.load(tlsSettings, {
+        log: logger.child({ component: 'tls' }),
+        scheduler: systemScheduler,
+      })
+    : undefined;
+  try {
+    return await startWithTls({ config, logger, clock, scheduler }, tls);
+  } catch (err) {
+    tls?.close();
+    throw err;
+  }
+}
+
+async function startWithTls(
+  { config, logger, clock = systemClock, scheduler = systemScheduler }: StandaloneOptions,
+  tls: ServerTlsContext | undefined,
+): Promise<Standalone> {
   const dataDir = config.dataDir;
   await mkdir(dataDir, { recursive: true });
   const sync = config.journalSyncData ? 'fsync' : 'none';
@@ -110,6 +149,11 @@ export async function startStandalone({
   const port = await broker.listen(config.brokerServicePort, config.bindAddress);
   const host = advertisedHost(config);
   broker.brokerServiceUrl = `pulsar://${host}:${port}`;
+  const portTls =
+    tls && config.brokerServicePortTls >= 0
+      ? await broker.listenTls(config.brokerServicePortTls, config.bindAddress, tls)
+      : undefined;
+  if (portTls !== undefined) broker.brokerServiceUrlTls = `pulsar+ssl://${host}:${portTls}`;
   const metricsSource = new BrokerMetrics(broker);
   const http = await startHttpServer({
     host: config.bindAddress,
@@ -130,8 +174,12 @@ export async function startStandalone({
         topics: { list: (ns) => broker.topicsOfNamespace(ns) },
       }),
     listClusters: () => resources.clusters.list(),
+    tls: tls && config.webServicePortTls >= 0 ? { port: config.webServicePortTls, context: tls } : undefined,
   });
   const webServiceUrl = `http://${host}:${http.port}`;
+  const webServiceUrlTls = http.portTls === undefined ? '' : `https://${host}:${http.portTls}`;
+  broker.webServiceUrl = webServiceUrl;
+  broker.webServiceUrlTls = webServiceUrlTls;
   const booting = bootstrapStandalone(resources, {
     clusterName: config.clusterName,
     serviceUrl: webServiceUrl,
@@ -141,13 +189,23 @@ export async function startStandalone({
   const boot = await booting;
   if (boot.created.length > 0) logger.info({ created: boot.created }, 'created default metadata');
   for (const problem of boot.problems) logger.warn(problem);
-  logger.info({ brokerServiceUrl: broker.brokerServiceUrl, webServiceUrl, dataDir }, 'standalone started');
+  logger.info(
+    {
+      brokerServiceUrl: broker.brokerServiceUrl,
+      brokerServiceUrlTls: broker.brokerServiceUrlTls || undefined,
+      webServiceUrl,
+      webServiceUrlTls: webServiceUrlTls || undefined,
+      dataDir,
+    },
+    'standalone started',
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       await http.close();
       await broker.close();
+      tls?.close();
       await compaction.close();
       await managedLedgers.close();
       await ledgerStore.close();
@@ -158,8 +216,13 @@ export async function startStandalone({
   return {
     brokerServiceUrl: broker.brokerServiceUrl,
     webServiceUrl,
+    brokerServiceUrlTls: broker.brokerServiceUrlTls,
+    webServiceUrlTls,
     port,
     httpPort: http.port,
+    portTls,
+    httpPortTls: http.portTls,
+    tls,
     http: http.app,
     metricsSource,
     broker,

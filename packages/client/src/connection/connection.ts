@@ -1,8 +1,11 @@
 import net from 'node:net';
-import { ConnectionClosedError, PulsarClientError, ServerErrorException, TimeoutError } from '../errors.js';
+import tls from 'node:tls';
+import type { Authentication } from '../auth/authentication.js';
+import { ConnectionClosedError, PulsarClientError, TimeoutError, TlsError, serverError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { deferred } from '../util/deferred.js';
 import { dispatchFrame } from './dispatch.js';
+import { tlsConnectOptions, type ClientTls } from './tls-options.js';
 import { CommandType, FrameReader, encodeCommand, type Command, type DecodedFrame } from './wire.js';
 
 /** Version string sent in CONNECT.client_version. */
@@ -20,7 +23,18 @@ export interface ConnectionOptions {
   operationTimeoutMs: number;
   keepAliveIntervalMs: number;
   log: Logger;
+  /** Connect over TLS (`pulsar+ssl://`). */
+  useTls?: boolean;
+  /** Trust store and client certificate for TLS connections; Node's bundled CAs if absent. */
+  tls?: ClientTls;
+  /** Credentials sent in CONNECT and in answer to AUTH_CHALLENGE; none ("none") if absent. */
+  auth?: Authentication;
 }
+
+/** Sent in CONNECT when the client has no Authentication, as the official clients' AuthenticationDisabled. */
+const NO_AUTH_METHOD = 'none';
+/** Without TLS settings: verify the chain against Node's CAs, not the host name. */
+const DEFAULT_TLS: ClientTls = { allowInsecureConnection: false, validateHostname: false };
 
 /** Receives the commands addressed to one producer id on this connection. */
 export interface ProducerHandler {
@@ -53,8 +67,9 @@ interface PendingRequest {
 type State = 'connecting' | 'ready' | 'closed';
 
 /**
- * One TCP connection to one broker: the handshake, keep-alive, request/response correlation by
- * request_id, and routing of producer and consumer commands to their handlers.
+ * One TCP (or TLS) connection to one broker: the handshake with its credentials, keep-alive,
+ * credential refresh (AUTH_CHALLENGE), request/response correlation by request_id, and routing of
+ * producer and consumer commands to their handlers.
  */
 export class ClientConnection {
   state: State = 'connecting';
@@ -76,12 +91,17 @@ export class ClientConnection {
 
   constructor(private readonly opts: ConnectionOptions) {
     this.address = `${opts.host}:${opts.port}`;
-    this.socket = net.connect({ host: opts.host, port: opts.port, noDelay: true });
-    this.socket.on('connect', () => this.sendConnect());
+    if (opts.useTls) {
+      this.socket = tls.connect(tlsConnectOptions(opts.tls ?? DEFAULT_TLS, opts.host, opts.port));
+      this.socket.setNoDelay(true);
+      // CONNECT goes out once the handshake verified the broker's certificate.
+      this.socket.on('secureConnect', () => void this.sendConnect());
+    } else {
+      this.socket = net.connect({ host: opts.host, port: opts.port, noDelay: true });
+      this.socket.on('connect', () => void this.sendConnect());
+    }
     this.socket.on('data', (chunk) => this.onData(chunk));
-    this.socket.on('error', (err) =>
-      this.close(new ConnectionClosedError(`connection to ${this.address} failed`, err)),
-    );
+    this.socket.on('error', (err) => this.close(this.socketError(err)));
     this.socket.on('close', () =>
       this.close(new ConnectionClosedError(`connection to ${this.address} closed`)),
     );
@@ -166,9 +186,18 @@ export class ClientConnection {
     this.handshake.resolve();
   }
 
+  /**
+   * CommandAuthChallenge: the broker wants fresh credentials (the ones given expired, or a
+   * multi-step method continues). Answered with AUTH_RESPONSE on this connection, which stays open
+   * with its producers and consumers.
+   */
+  onAuthChallenge(): void {
+    void this.answerChallenge();
+  }
+
   /** An ERROR before CONNECTED fails the handshake; afterwards it answers a request. */
   onError(error: Record<string, unknown>): void {
-    const err = new ServerErrorException(Number(error.error ?? 0), String(error.message ?? ''));
+    const err = serverError(Number(error.error ?? 0), String(error.message ?? ''));
     if (this.state === 'connecting') this.close(err);
     else this.completeRequest(Number(error.request_id), { type: CommandType.ERROR }, err);
   }
@@ -193,16 +222,59 @@ export class ClientConnection {
     for (const l of this.closeListeners.splice(0)) l();
   }
 
-  private sendConnect(): void {
+  private async sendConnect(): Promise<void> {
+    const data = await this.credentials();
+    if (data === undefined || this.state !== 'connecting') return;
     this.send({
       type: CommandType.CONNECT,
       connect: {
         client_version: CLIENT_VERSION,
         protocol_version: PROTOCOL_VERSION,
-        auth_method_name: 'none',
+        auth_method_name: this.opts.auth?.authMethodName ?? NO_AUTH_METHOD,
+        ...(this.opts.auth ? { auth_data: data } : {}),
         feature_flags: { supports_auth_refresh: true, supports_broker_entry_metadata: true },
       },
     });
+  }
+
+  private async answerChallenge(): Promise<void> {
+    const data = await this.credentials();
+    if (data === undefined || this.state === 'closed') return;
+    this.send({
+      type: CommandType.AUTH_RESPONSE,
+      authResponse: {
+        client_version: CLIENT_VERSION,
+        protocol_version: PROTOCOL_VERSION,
+        response: { auth_method_name: this.opts.auth?.authMethodName ?? NO_AUTH_METHOD, auth_data: data },
+      },
+    });
+  }
+
+  /**
+   * Fresh credential bytes from the Authentication (a token supplier is called each time); empty
+   * without one. A supplier that fails closes the connection, retriably: it may work next time.
+   */
+  private async credentials(): Promise<Buffer | undefined> {
+    if (!this.opts.auth) return Buffer.alloc(0);
+    try {
+      return await this.opts.auth.getAuthData();
+    } catch (err) {
+      this.close(
+        new PulsarClientError('AUTHENTICATION_ERROR', `no credentials for ${this.address}: ${String(err)}`, {
+          retriable: true,
+          cause: err,
+        }),
+      );
+      return undefined;
+    }
+  }
+
+  /** A failed TLS handshake is a TlsError (not retriable); any other socket error, a closed connection. */
+  private socketError(err: Error): PulsarClientError {
+    if (this.opts.useTls && this.state === 'connecting' && isTlsFailure(err)) {
+      return new TlsError(`TLS handshake with ${this.address} failed: ${err.message}`, err);
+    }
+    return new ConnectionClosedError(`connection to ${this.address} failed`, err);
   }
 
   private onData(chunk: Buffer): void {
@@ -239,4 +311,16 @@ export class ClientConnection {
     }, interval);
     this.keepAliveTimer.unref();
   }
+}
+
+/**
+ * Node's codes for certificate verification failures (OpenSSL's X509_V_ERR names, such as
+ * UNABLE_TO_VERIFY_LEAF_SIGNATURE or CERT_HAS_EXPIRED), host name mismatches
+ * (ERR_TLS_CERT_ALTNAME_INVALID) and TLS alerts from the broker (ERR_SSL_..., e.g. the broker
+ * refusing the client's certificate). Resets and refusals are network failures, not these.
+ */
+function isTlsFailure(err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  return /^ERR_SSL_|^ERR_TLS_CERT|CERT|SELF_SIGNED|ISSUER|UNABLE_TO_VERIFY|SIGNATURE/.test(code);
 }

@@ -39,6 +39,9 @@ export function dispatchFrame(conn: ClientConnection, frame: DecodedFrame): void
       return;
     case CommandType.PONG:
       return;
+    case CommandType.AUTH_CHALLENGE:
+      conn.onAuthChallenge();
+      return;
     case CommandType.SEND_RECEIPT: {
       const s = sub(cmd, 'send_receipt');
       conn.producers.get(Number(s.producer_id))?.onSendReceipt(s);
@@ -71,7 +74,7 @@ export function dispatchFrame(conn: ClientConnection, frame: DecodedFrame): void
       return;
     }
     default:
-      // Commands this client never asked for (auth challenges, topic watchers) are ignored.
+      // Commands this client never asked for (topic watchers) are ignored.
       return;
   }
 }

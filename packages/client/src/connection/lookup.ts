@@ -1,4 +1,4 @@
-import { PulsarClientError, ServerErrorException } from '../errors.js';
+import { PulsarClientError, serverError } from '../errors.js';
 import type { ClientConnection } from './connection.js';
 import { parseServiceUrl, type BrokerAddress, type ConnectionPool } from './pool.js';
 import { CommandType } from './wire.js';
@@ -12,6 +12,9 @@ const PARTITIONED_METADATA_FAILED = 1;
 /**
  * Topic discovery over the binary protocol: PARTITIONED_METADATA and LOOKUP (following Redirect
  * with the `authoritative` flag the broker returned), both asked of the service URL's broker.
+ * A `pulsar+ssl://` service URL follows the brokers' TLS URLs (brokerServiceUrlTls), a
+ * `pulsar://` one their plain URLs; `listenerName` picks which advertised listener's URLs the
+ * brokers answer with (CommandLookupTopic.advertised_listener_name).
  */
 export class LookupService {
   private readonly serviceAddress: BrokerAddress;
@@ -19,6 +22,7 @@ export class LookupService {
   constructor(
     private readonly pool: ConnectionPool,
     serviceUrl: string,
+    private readonly listenerName?: string,
   ) {
     this.serviceAddress = parseServiceUrl(serviceUrl);
   }
@@ -33,10 +37,7 @@ export class LookupService {
     );
     const r = (res.partitionMetadataResponse ?? {}) as Record<string, unknown>;
     if (r.response === PARTITIONED_METADATA_FAILED) {
-      throw new ServerErrorException(
-        Number(r.error ?? 0),
-        String(r.message ?? 'partitioned metadata failed'),
-      );
+      throw serverError(Number(r.error ?? 0), String(r.message ?? 'partitioned metadata failed'));
     }
     return Number(r.partitions ?? 0);
   }
@@ -66,24 +67,37 @@ export class LookupService {
     for (let hop = 0; hop < MAX_REDIRECTS; hop++) {
       const conn = await this.pool.get(addr);
       const requestId = conn.newRequestId();
-      const res = await conn.request(
-        { type: CommandType.LOOKUP, lookupTopic: { topic, request_id: requestId, authoritative } },
-        requestId,
-      );
+      const lookupTopic: Record<string, unknown> = { topic, request_id: requestId, authoritative };
+      if (this.listenerName) lookupTopic.advertised_listener_name = this.listenerName;
+      const res = await conn.request({ type: CommandType.LOOKUP, lookupTopic }, requestId);
       const r = (res.lookupTopicResponse ?? {}) as Record<string, unknown>;
       if (r.response === LOOKUP_CONNECT || r.response === LOOKUP_REDIRECT) {
-        const target = r.proxy_through_service_url
-          ? this.serviceAddress
-          : parseServiceUrl(String(r.brokerServiceUrl ?? ''));
+        const target = r.proxy_through_service_url ? this.serviceAddress : this.brokerAddress(r, topic);
         if (r.response === LOOKUP_CONNECT) return this.pool.get(target);
         addr = target;
         authoritative = r.authoritative === true;
         continue;
       }
-      throw new ServerErrorException(Number(r.error ?? 0), String(r.message ?? `lookup of ${topic} failed`));
+      throw serverError(Number(r.error ?? 0), String(r.message ?? `lookup of ${topic} failed`));
     }
     throw new PulsarClientError('LOOKUP_ERROR', `too many lookup redirects for ${topic}`, {
       retriable: true,
     });
+  }
+
+  /**
+   * The broker a lookup answer points to, over TLS when the service URL is TLS. A broker without a
+   * URL of that kind (TLS off there, or a listener without one) cannot be used: not retriable.
+   */
+  private brokerAddress(r: Record<string, unknown>, topic: string): BrokerAddress {
+    const tls = this.serviceAddress.tls === true;
+    const url = tls ? r.brokerServiceUrlTls : r.brokerServiceUrl;
+    if (typeof url !== 'string' || url === '') {
+      const field = tls ? 'brokerServiceUrlTls' : 'brokerServiceUrl';
+      const listener = this.listenerName ? ` for listener ${this.listenerName}` : '';
+      throw new PulsarClientError('LOOKUP_ERROR', `the lookup of ${topic} answered no ${field}${listener}`);
+    }
+    const addr = parseServiceUrl(url);
+    return { ...addr, tls };
   }
 }

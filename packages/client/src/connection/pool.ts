@@ -4,17 +4,31 @@ import { ClientConnection, type ConnectionOptions } from './connection.js';
 export interface BrokerAddress {
   host: string;
   port: number;
+  /** True for `pulsar+ssl://`: the connection is made over TLS. */
+  tls?: boolean;
 }
 
-/** Parses `pulsar://host:port` (port 6650 by default); only the first host of a list is used. */
+const DEFAULT_PORT = 6650;
+const DEFAULT_PORT_TLS = 6651;
+
+/**
+ * Parses `pulsar://host:port` or `pulsar+ssl://host:port` (ports 6650 and 6651 by default); only
+ * the first host of a list is used.
+ */
 export function parseServiceUrl(url: string): BrokerAddress {
-  const m = /^pulsar:\/\/([^,/]+)/.exec(url.trim());
-  if (!m) throw new TypeError(`unsupported service URL ${url} (expected pulsar://host:port)`);
-  const hostPort = m[1];
+  const m = /^(pulsar|pulsar\+ssl):\/\/([^,/]+)/i.exec(url.trim());
+  if (!m) {
+    throw new TypeError(
+      `unsupported service URL ${url} (expected pulsar://host:port or pulsar+ssl://host:port)`,
+    );
+  }
+  const tls = m[1].toLowerCase() === 'pulsar+ssl';
+  const defaultPort = tls ? DEFAULT_PORT_TLS : DEFAULT_PORT;
+  const hostPort = m[2];
   const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(hostPort);
-  if (bracket) return { host: bracket[1], port: Number(bracket[2] ?? 6650) };
+  if (bracket) return { host: bracket[1], port: Number(bracket[2] ?? defaultPort), tls };
   const [host, port] = hostPort.split(':');
-  return { host, port: Number(port ?? 6650) };
+  return { host, port: Number(port ?? defaultPort), tls };
 }
 
 /**
@@ -25,14 +39,15 @@ export class ConnectionPool {
   private readonly connections = new Map<string, Promise<ClientConnection>>();
   private closed = false;
 
-  constructor(private readonly base: Omit<ConnectionOptions, 'host' | 'port'>) {}
+  constructor(private readonly base: Omit<ConnectionOptions, 'host' | 'port' | 'useTls'>) {}
 
   get(addr: BrokerAddress): Promise<ClientConnection> {
     if (this.closed) return Promise.reject(new AlreadyClosedError('client'));
-    const key = `${addr.host}:${addr.port}`;
+    const useTls = addr.tls ?? false;
+    const key = `${useTls ? 'pulsar+ssl' : 'pulsar'}://${addr.host}:${addr.port}`;
     const existing = this.connections.get(key);
     if (existing) return existing;
-    const conn = new ClientConnection({ ...this.base, host: addr.host, port: addr.port });
+    const conn = new ClientConnection({ ...this.base, host: addr.host, port: addr.port, useTls });
     const ready = conn.ready();
     this.connections.set(key, ready);
     conn.onClose(() => {

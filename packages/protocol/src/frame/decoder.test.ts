@@ -79,6 +79,25 @@ describe('FrameDecoder limits and malformed frames', () => {
     expect(ok.next()?.command.type).toBe(CommandType.PING);
   });
 
+  it('applies a raised limit to frames not yet sized (the limit a broker lifts after CONNECT)', () => {
+    const big = serializeCommand({
+      type: CommandType.CONNECT,
+      connect: { client_version: 'x'.repeat(200), protocol_version: 20 },
+    });
+    const decoder = new FrameDecoder({ maxFrameSize: 64 });
+    expect(decoder.maxFrameSize).toBe(64);
+    decoder.push(serializeCommand({ type: CommandType.PING, ping: {} }));
+    expect(decoder.next()?.command.type).toBe(CommandType.PING);
+    decoder.setMaxFrameSize(1024);
+    expect(decoder.maxFrameSize).toBe(1024);
+    decoder.push(big);
+    expect(decoder.next()?.command.type).toBe(CommandType.CONNECT);
+    // And lowered again, it refuses the next large frame as soon as its size is known.
+    decoder.setMaxFrameSize(64);
+    decoder.push(big.subarray(0, 4));
+    expectProtocolError(() => decoder.next(), 'FRAME_TOO_LARGE');
+  });
+
   it('refuses a totalSize of 0xFFFFFFFF without allocating it', () => {
     const before = process.memoryUsage().arrayBuffers;
     const decoder = new FrameDecoder();

@@ -24,7 +24,7 @@ export interface FrameDecoderOptions {
  * must close the connection.
  */
 export class FrameDecoder {
-  private readonly maxFrameSize: number;
+  private frameLimit: number;
   private chunks: Buffer[] = [];
   /** Bytes of chunks[0] already consumed. */
   private headOffset = 0;
@@ -34,7 +34,21 @@ export class FrameDecoder {
   private failure: ProtocolError | undefined;
 
   constructor(options?: FrameDecoderOptions) {
-    this.maxFrameSize = options?.maxFrameSize ?? MAX_FRAME_SIZE_DEFAULT;
+    this.frameLimit = options?.maxFrameSize ?? MAX_FRAME_SIZE_DEFAULT;
+  }
+
+  /** Largest accepted totalSize right now. */
+  get maxFrameSize(): number {
+    return this.frameLimit;
+  }
+
+  /**
+   * Changes the frame limit for frames whose size prefix has not been checked yet. A broker starts
+   * a connection with a small limit and raises it once CONNECT succeeds, so a peer that has not
+   * authenticated cannot make it buffer a large frame.
+   */
+  setMaxFrameSize(bytes: number): void {
+    this.frameLimit = bytes;
   }
 
   /** Bytes pushed but not yet returned as frames. */
@@ -94,10 +108,10 @@ export class FrameDecoder {
   }
 
   private checkTotalSize(totalSize: number): void {
-    if (totalSize > this.maxFrameSize) {
+    if (totalSize > this.frameLimit) {
       throw new ProtocolError(
         'FRAME_TOO_LARGE',
-        `frame of ${totalSize} bytes exceeds the limit of ${this.maxFrameSize}`,
+        `frame of ${totalSize} bytes exceeds the limit of ${this.frameLimit}`,
       );
     }
     if (totalSize < 4) throw new ProtocolError('MALFORMED_FRAME', `frame size ${totalSize} below 4`);

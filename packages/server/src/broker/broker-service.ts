@@ -1,6 +1,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import { MAX_FRAME_SIZE_DEFAULT, MAX_MESSAGE_SIZE_DEFAULT, ServerError, TopicName } from '@magnetar/protocol';
+import {
+  CommandType,
+  MAX_FRAME_SIZE_DEFAULT,
+  MAX_MESSAGE_SIZE_DEFAULT,
+  ServerError,
+  TopicName,
+  serializeCommand,
+} from '@magnetar/protocol';
 import { disabledAuthServices, type AuthServices } from '../auth/index.js';
 import type { AuthenticationService, AuthorizationService } from '../auth/types.js';
 import type { BrokerConfig } from '../config/schema.js';
@@ -8,8 +16,11 @@ import type { MetadataStore } from '../metadata/types.js';
 import { PartitionedTopicResources } from '../resources/partitioned-topics.js';
 import type { PolicyService } from '../resources/policy-service.js';
 import type { ManagedLedgerFactory } from '../storage/types.js';
+import type { ServerTlsContext } from '../tls/server-tls.js';
 import type { Clock, Scheduler } from '../util/clock.js';
 import { BrokerError, notAllowed, topicNotFound } from './errors.js';
+import { AdvertisedListeners, type ListenerUrls } from './listeners.js';
+import { admitConnection } from './connection/admission.js';
 import { ServerConnection } from './connection/server-connection.js';
 import { SchemaRegistry } from './schema/schema-registry.js';
 import { NonPersistentTopic } from './topic/non-persistent/non-persistent-topic.js';
@@ -64,8 +75,15 @@ export class BrokerService {
   readonly connections = new Set<ServerConnection>();
   connectionsCreated = 0;
   connectionsClosed = 0;
-  /** URL clients are sent to by lookups; set once the listener is bound. */
+  /** pulsar:// URL of this broker's own listener (advertisedAddress, bound port); set once it is bound. */
   brokerServiceUrl = '';
+  /** pulsar+ssl:// URL of the TLS listener; empty while TLS is off or not bound yet. */
+  brokerServiceUrlTls = '';
+  /** http:// and https:// URLs of the web service, set by whoever starts it (HTTP lookups answer them). */
+  webServiceUrl = '';
+  webServiceUrlTls = '';
+  /** advertisedListeners and internalListenerName, parsed; a malformed value fails construction. */
+  readonly listeners: AdvertisedListeners;
   private readonly topics = new Map<string, PersistentTopic>();
   private readonly loading = new Map<string, Promise<PersistentTopic>>();
   private readonly nonPersistent = new Map<string, NonPersistentTopic>();
@@ -74,6 +92,10 @@ export class BrokerService {
   /** Non-persistent topics found without producers and subscriptions by the last sweep. */
   private readonly idleNonPersistent = new WeakSet<NonPersistentTopic>();
   private server: Server | undefined;
+  private tlsServer: TlsServer | undefined;
+  private detachTls: () => void = () => {};
+  /** TLS connections still in their handshake, by "address:port" of the peer; closed with the broker. */
+  private readonly handshaking = new Map<string, Socket>();
   private nextConnectionId = 1;
   private nextProducerSeq = 0;
   private closing = false;
@@ -99,19 +121,76 @@ export class BrokerService {
     this.partitionedTopics = new PartitionedTopicResources(deps.metadata);
     this.partitions = new PartitionedTopics(this);
     this.maxFrameSize = this.config.maxMessageSize + (MAX_FRAME_SIZE_DEFAULT - MAX_MESSAGE_SIZE_DEFAULT);
+    this.listeners = AdvertisedListeners.parse(
+      this.config.advertisedListeners,
+      this.config.internalListenerName,
+    );
   }
 
-  /** Binds the binary-protocol listener; resolves with the bound port. */
+  /** Binds the binary-protocol listener and starts the broker's timers; resolves with the bound port. */
   async listen(port: number, host: string): Promise<number> {
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
+    const bound = await bind(server, port, host);
+    this.startTimers();
+    return bound;
+  }
+
+  /**
+   * Binds the TLS binary-protocol listener (pulsar+ssl://) with the certificate of `tls`, which
+   * keeps it current. A connection reaches accept() only once its handshake is complete, with the
+   * client certificate verified when one is required. Resolves with the bound port.
+   */
+  async listenTls(port: number, host: string, tls: ServerTlsContext): Promise<number> {
+    const server = createTlsServer(tls.serverOptions());
+    this.tlsServer = server;
+    this.detachTls = tls.attach(server);
+    server.on('connection', (raw: Socket) => {
+      const key = peerKey(raw);
+      this.handshaking.set(key, raw);
+      raw.once('close', () => {
+        if (this.handshaking.get(key) === raw) this.handshaking.delete(key);
       });
     });
+    server.on('secureConnection', (socket: TLSSocket) => {
+      this.handshaking.delete(peerKey(socket));
+      const refusal = tls.refusal(socket);
+      if (refusal !== undefined) {
+        this.log.debug({ remote: peerKey(socket), reason: refusal }, 'TLS connection refused');
+        refuseTls(socket, refusal);
+        return;
+      }
+      this.accept(socket);
+    });
+    // Handshakes that fail (timeouts, plain-text peers, clients refusing our certificate).
+    server.on('tlsClientError', (err: Error, socket: TLSSocket) => {
+      this.log.debug({ err: err.message, remote: peerKey(socket) }, 'TLS handshake failed');
+    });
+    return bind(server, port, host);
+  }
+
+  /**
+   * The URLs a lookup answers for advertised listener `name` (CommandLookupTopic.advertised_listener_name,
+   * the HTTP lookup's listenerName): undefined or '' means the internal listener, which is this
+   * broker's own URLs unless advertisedListeners says otherwise. A URL is absent when the listener
+   * has none of that kind (brokerServiceUrlTls while TLS is off). Throws a BrokerError with
+   * ServerError.ServiceNotReady, as Pulsar answers, for a name the broker does not have.
+   */
+  resolveListener(name?: string): ListenerUrls {
+    return this.listeners.resolve(name, this.ownUrls());
+  }
+
+  /** This broker's own URLs, before advertisedListeners (empty strings for listeners not bound). */
+  ownUrls(): ListenerUrls {
+    return {
+      brokerServiceUrl: this.brokerServiceUrl,
+      brokerServiceUrlTls: this.brokerServiceUrlTls,
+      httpUrl: this.webServiceUrl,
+      httpUrlTls: this.webServiceUrlTls,
+    };
+  }
+
+  private startTimers(): void {
     // Consumed ledgers are deleted in the background, not on the ack path.
     this.cancelTrim = this.scheduler.every(10_000, () => {
       void this.trimAll();
@@ -136,8 +215,6 @@ export class BrokerService {
           );
         }
       }) ?? (() => {});
-    const addr = server.address();
-    return typeof addr === 'object' && addr ? addr.port : port;
   }
 
   /** Holds topic loads until `p` settles (bootstrap of default tenants and namespaces). */
@@ -259,8 +336,11 @@ export class BrokerService {
     this.cancelDedupTimer();
     this.stopPolicyWatch();
     this.cancelPolicyTimers();
-    const server = this.server;
-    const stopped = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+    const stopped = Promise.all([closeServer(this.server), closeServer(this.tlsServer)]);
+    this.detachTls();
+    // A handshake in progress would hold the TLS server open until its timeout.
+    for (const raw of this.handshaking.values()) raw.destroy();
+    this.handshaking.clear();
     // Topics first: their producers and consumers are told (CLOSE_PRODUCER / CLOSE_CONSUMER) and
     // in-flight appends finish, then the connections go.
     await Promise.allSettled([...this.loading.values()]);
@@ -273,11 +353,12 @@ export class BrokerService {
   }
 
   private accept(socket: Socket): void {
-    const limit = this.config.maxConnections;
-    if (this.closing || (limit > 0 && this.connections.size >= limit)) {
+    if (this.closing) {
       socket.destroy();
       return;
     }
+    // maxConnections and brokerMaxConnectionsPerIp (connection/admission.ts).
+    if (!admitConnection(this, socket)) return;
     const c = new ServerConnection(this.nextConnectionId++, socket, this);
     this.connections.add(c);
     this.connectionsCreated++;
@@ -372,4 +453,46 @@ export class BrokerService {
       }
     }
   }
+}
+
+/** How long a refused TLS peer gets to read its CommandError before the socket is destroyed. */
+const TLS_REFUSAL_LINGER_MS = 1000;
+
+/** Listens on `port` (0: a free one) and resolves with the port bound. */
+async function bind(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  return typeof addr === 'object' && addr ? addr.port : port;
+}
+
+/**
+ * Refuses a TLS peer whose client certificate tlsRequireTrustedClientCertOnConnect does not
+ * accept: CommandError(request_id -1, AuthenticationError, why), then close, so the client reports
+ * the reason instead of a bare disconnect. Nothing the peer sends is read.
+ */
+function refuseTls(socket: TLSSocket, why: string): void {
+  socket.on('error', () => {});
+  socket.pause();
+  socket.end(
+    serializeCommand({
+      type: CommandType.ERROR,
+      error: { request_id: -1, error: ServerError.AuthenticationError, message: why },
+    }),
+  );
+  setTimeout(() => socket.destroy(), TLS_REFUSAL_LINGER_MS).unref();
+}
+
+function closeServer(server: Server | undefined): Promise<void> {
+  return server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+}
+
+/** "address:port" of the peer; the same for a TLS socket and the TCP socket under it. */
+function peerKey(socket: Socket): string {
+  return `${socket.remoteAddress}:${socket.remotePort}`;
 }

@@ -10,17 +10,22 @@ import {
   type BaseCommand,
   type Frame,
 } from '@magnetar/protocol';
+import type { Principal } from '../../auth/types.js';
 import type { BrokerService } from '../broker-service.js';
 import type { Consumer } from '../subscription/consumer.js';
 import type { Producer } from '../topic/producer.js';
 import { handlers } from '../handlers/index.js';
-import { BrokerError, toServerError } from '../errors.js';
+import { BrokerError, notAllowed, toServerError } from '../errors.js';
+import type { AuthSession } from './auth-session.js';
 import { Outbound } from './outbound.js';
+import { ASYNC_REQUESTS, findRequestId, requestErrorFrame } from './request-errors.js';
 
 /** Lifecycle of a client connection. */
 export type ConnectionState =
   /** TCP accepted; only CONNECT is allowed. */
   | 'awaiting-connect'
+  /** CONNECT received, its credentials being checked; any frame now closes the connection. */
+  | 'authenticating'
   /** Handshake done; every command allowed. */
   | 'connected'
   /** Closed by either side; producers and consumers removed. */
@@ -29,12 +34,18 @@ export type ConnectionState =
 /**
  * One client connection: decodes frames, routes each to its command handler, owns the
  * connection's producers and consumers, and answers keep-alive. Inbound back-pressure: the socket
- * is paused while too many publishes wait for storage.
+ * is paused while too many publishes wait for storage. Until CONNECT succeeds, frames are limited
+ * to maxUnauthenticatedFrameSizeBytes; requests answered asynchronously are limited to
+ * maxPendingRequestsPerConnection at a time.
  */
 export class ServerConnection {
   state: ConnectionState = 'awaiting-connect';
   protocolVersion = 0;
   clientVersion = '';
+  /** Who the client is: set by CONNECT; role undefined while authentication is disabled. */
+  principal: Principal = { role: undefined };
+  /** The credential refresh of an authenticated connection (see auth-session.ts). */
+  authSession: AuthSession | undefined;
   readonly producers = new Map<number, Producer>();
   readonly consumers = new Map<number, Consumer>();
   readonly remoteAddress: string;
@@ -47,6 +58,11 @@ export class ServerConnection {
   /** Publish-rate throttles of topics this connection produces to (see policies/topic-policies.ts). */
   private readingHolds = 0;
   private lastSeen: number;
+  /** Requests of ASYNC_REQUESTS handed to their handler and not yet answered. */
+  private pendingRequests = 0;
+  /** PRODUCER / SUBSCRIBE commands admitted under the per-connection limits but not yet registered. */
+  private producersBeingCreated = 0;
+  private consumersBeingCreated = 0;
   private cancelKeepAlive: () => void = () => {};
   private cancelConnectTimeout: () => void = () => {};
 
@@ -59,7 +75,9 @@ export class ServerConnection {
     this.connectedSince = broker.clock.now();
     this.lastSeen = this.connectedSince;
     this.log = broker.log.child({ conn: id, remote: this.remoteAddress });
-    this.decoder = new FrameDecoder({ maxFrameSize: broker.maxFrameSize });
+    this.decoder = new FrameDecoder({
+      maxFrameSize: Math.min(broker.config.maxUnauthenticatedFrameSizeBytes, broker.maxFrameSize),
+    });
     this.out = new Outbound(socket, broker.maxFrameSize * 16, () =>
       this.close('peer does not read its socket: output buffer over limit'),
     );
@@ -73,7 +91,8 @@ export class ServerConnection {
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
     socket.on('close', () => this.onClosed());
     this.cancelConnectTimeout = broker.scheduler.after(broker.config.connectionTimeoutMs, () => {
-      if (this.state === 'awaiting-connect') this.close('no CONNECT within connectionTimeoutMs');
+      if (this.state === 'awaiting-connect' || this.state === 'authenticating')
+        this.close('CONNECT not completed within connectionTimeoutMs');
     });
   }
 
@@ -92,6 +111,53 @@ export class ServerConnection {
   sendError(requestId: number, err: unknown): void {
     const { code, message } = toServerError(err);
     this.send({ type: CommandType.ERROR, error: { request_id: requestId, error: code, message } });
+  }
+
+  /**
+   * Refuses the connection's credentials as Pulsar's ServerCnx.authenticationFailed does:
+   * CommandError(request_id -1, AuthenticationError), then close.
+   */
+  failAuthentication(message: string, cause?: unknown): void {
+    if (this.state === 'closed') return;
+    this.log.warn(
+      { role: this.principal.role, reason: message, err: errorText(cause) },
+      'authentication failed',
+    );
+    this.send({
+      type: CommandType.ERROR,
+      error: { request_id: -1, error: ServerError.AuthenticationError, message },
+    });
+    this.close(`authentication failed: ${message}`);
+  }
+
+  /** The handshake succeeded: full-size frames from now on; CONNECTED is the caller's to send. */
+  connectSucceeded(): void {
+    this.state = 'connected';
+    this.decoder.setMaxFrameSize(this.broker.maxFrameSize);
+  }
+
+  /**
+   * Reserves room for one more producer under maxProducersPerConnection (0 = no limit), counting
+   * those still being created; the returned function releases the reservation once the producer
+   * is registered in `producers` or has failed.
+   */
+  reserveProducer(): () => void {
+    const limit = this.broker.config.maxProducersPerConnection;
+    if (limit > 0 && this.producers.size + this.producersBeingCreated >= limit) {
+      throw notAllowed(`This connection already has ${limit} producers (maxProducersPerConnection)`);
+    }
+    this.producersBeingCreated++;
+    return once(() => this.producersBeingCreated--);
+  }
+
+  /** As reserveProducer, for consumers under maxConsumersPerConnection. */
+  reserveConsumer(): () => void {
+    const limit = this.broker.config.maxConsumersPerConnection;
+    if (limit > 0 && this.consumers.size + this.consumersBeingCreated >= limit) {
+      throw notAllowed(`This connection already has ${limit} consumers (maxConsumersPerConnection)`);
+    }
+    this.consumersBeingCreated++;
+    return once(() => this.consumersBeingCreated--);
   }
 
   sendSuccess(requestId: number): void {
@@ -178,22 +244,56 @@ export class ServerConnection {
       this.close(`${commandTypeName(cmd.type)} before CONNECT`);
       return;
     }
+    // As Pulsar (checkArgument(state == Connected) in every handler): nothing may overtake the
+    // authentication of a CONNECT.
+    if (this.state === 'authenticating') {
+      this.close(`${commandTypeName(cmd.type)} while CONNECT is being authenticated`);
+      return;
+    }
     const handler = handlers[cmd.type];
     if (!handler) {
       this.unsupported(cmd);
       return;
     }
-    const result = handler(this, cmd, frame);
-    if (result) {
-      result.catch((err: unknown) => {
-        // A refusal the client caused (BrokerError) is routine; anything else is our bug.
-        if (err instanceof BrokerError || err instanceof ProtocolError)
-          this.log.debug({ err: err.message, command: commandTypeName(cmd.type) }, 'request refused');
-        else this.log.error({ err, command: commandTypeName(cmd.type) }, 'handler failed');
-        const requestId = findRequestId(cmd);
-        if (requestId !== undefined) this.sendError(requestId, err);
-      });
+    if (!ASYNC_REQUESTS.has(cmd.type)) {
+      void this.settle(cmd, handler(this, cmd, frame));
+      return;
     }
+    if (this.pendingRequests >= this.broker.config.maxPendingRequestsPerConnection) {
+      this.refuse(
+        cmd,
+        ServerError.TooManyRequests,
+        `Too many pending requests on this connection (maxPendingRequestsPerConnection ${this.broker.config.maxPendingRequestsPerConnection})`,
+      );
+      return;
+    }
+    this.pendingRequests++;
+    const done = () => {
+      this.pendingRequests--;
+    };
+    const result = this.settle(cmd, handler(this, cmd, frame));
+    if (result) void result.then(done);
+    else done();
+  }
+
+  /** Answers a handler's rejection with the matching ServerError; resolves once it is settled. */
+  private settle(cmd: BaseCommand, result: void | Promise<void>): Promise<void> | undefined {
+    if (!result) return undefined;
+    return result.catch((err: unknown) => {
+      // A refusal the client caused (BrokerError) is routine; anything else is our bug.
+      if (err instanceof BrokerError || err instanceof ProtocolError)
+        this.log.debug({ err: err.message, command: commandTypeName(cmd.type) }, 'request refused');
+      else this.log.error({ err, command: commandTypeName(cmd.type) }, 'handler failed');
+      const requestId = findRequestId(cmd);
+      if (requestId !== undefined) this.sendError(requestId, err);
+    });
+  }
+
+  /** Refuses a request in the form its command expects (see request-errors.ts). */
+  private refuse(cmd: BaseCommand, code: number, message: string): void {
+    this.log.debug({ command: commandTypeName(cmd.type), code, message }, 'request refused');
+    const frame = requestErrorFrame(cmd, code, message);
+    if (frame) this.send(frame);
   }
 
   private unsupported(cmd: BaseCommand): void {
@@ -217,6 +317,7 @@ export class ServerConnection {
     this.state = 'closed';
     this.cancelKeepAlive();
     this.cancelConnectTimeout();
+    this.authSession?.stop();
     for (const p of this.producers.values()) p.topic.removeProducer(p);
     for (const c of this.consumers.values()) c.subscription.removeConsumer(c);
     this.producers.clear();
@@ -225,12 +326,16 @@ export class ServerConnection {
   }
 }
 
-/** Finds `request_id` in whichever sub-command a BaseCommand carries, to answer failures. */
-function findRequestId(cmd: BaseCommand): number | undefined {
-  for (const [k, v] of Object.entries(cmd)) {
-    if (k === 'type' || !v || typeof v !== 'object') continue;
-    const id = (v as { request_id?: unknown }).request_id;
-    if (typeof id === 'number') return id;
-  }
-  return undefined;
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}
+
+function errorText(err: unknown): string | undefined {
+  if (err === undefined) return undefined;
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,6 @@
 import { CommandType } from '@magnetar/protocol';
 import { handleAck } from './ack.js';
+import { handleAuthResponse } from './auth-response.js';
 import { handleCloseConsumer, handleUnsubscribe } from './close-consumer.js';
 import { handleConnect } from './connect.js';
 import { handleFlow } from './flow.js';
@@ -19,6 +20,7 @@ import type { Handler } from './types.js';
 /** The dispatch table: one handler per command type (STYLE.md). Types absent here get NotAllowedError. */
 export const handlers: Partial<Record<number, Handler>> = {
   [CommandType.CONNECT]: handleConnect,
+  [CommandType.AUTH_RESPONSE]: handleAuthResponse,
   [CommandType.PING]: handlePing,
   [CommandType.PONG]: handlePong,
   [CommandType.LOOKUP]: handleLookup,

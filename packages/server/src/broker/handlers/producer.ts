@@ -1,6 +1,7 @@
 // CommandProducer → CommandProducerSuccess (producer_name, last_sequence_id, schema_version), and
 // CommandCloseProducer → CommandSuccess.
-import { CommandType, ProducerAccessMode, TopicName } from '@magnetar/protocol';
+import { CommandType, ProducerAccessMode, TopicName, type CommandProducer } from '@magnetar/protocol';
+import type { ServerConnection } from '../connection/server-connection.js';
 import { notAllowed, serviceNotReady } from '../errors.js';
 import { admitProducerByQuota } from '../policies/backlog-quota.js';
 import { checkProducerLimit } from '../policies/limits.js';
@@ -8,6 +9,7 @@ import { encodeSchemaVersion } from '../schema/schema-registry.js';
 import { PersistentTopic } from '../topic/persistent-topic.js';
 import { Producer } from '../topic/producer.js';
 import type { Topic } from '../topic/topic.js';
+import { authorizeTopic } from './authorize.js';
 import type { Handler } from './types.js';
 
 /**
@@ -36,6 +38,19 @@ export const handleProducer: Handler = async (conn, cmd) => {
     return;
   }
   const name = TopicName.parse(r.topic);
+  const release = conn.reserveProducer();
+  try {
+    await createProducer(conn, r, name);
+  } finally {
+    release();
+  }
+};
+
+/** Creates the producer of a PRODUCER command once the connection had room for it. */
+async function createProducer(conn: ServerConnection, r: CommandProducer, name: TopicName): Promise<void> {
+  // Before anything that could load or create the topic.
+  await authorizeTopic(conn, name, 'produce');
+  if (conn.isClosed()) return;
   const mode = r.producer_access_mode ?? ProducerAccessMode.Shared;
   if (mode !== ProducerAccessMode.Shared && mode !== ProducerAccessMode.Exclusive) {
     throw notAllowed(`producer access mode ${mode} is not supported yet`);
@@ -72,7 +87,7 @@ export const handleProducer: Handler = async (conn, cmd) => {
       producer_ready: true,
     },
   });
-};
+}
 
 export const handleCloseProducer: Handler = (conn, cmd) => {
   const r = cmd.close_producer!;

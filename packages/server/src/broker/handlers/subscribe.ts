@@ -1,8 +1,10 @@
 // CommandSubscribe → CommandSuccess (or CommandError: TopicNotFound, ConsumerBusy, ConsumerAssignError, InvalidTopicName, ...).
-import { InitialPosition, SubType, TopicName } from '@magnetar/protocol';
+import { InitialPosition, SubType, TopicName, type CommandSubscribe } from '@magnetar/protocol';
+import type { ServerConnection } from '../connection/server-connection.js';
 import { DEDUP_CURSOR } from '../dedup/dedup-snapshot.js';
 import { notAllowed, serviceNotReady } from '../errors.js';
 import { checkConsumerLimits } from '../policies/limits.js';
+import { authorizeTopic } from './authorize.js';
 import type { Handler } from './types.js';
 
 export const handleSubscribe: Handler = async (conn, cmd) => {
@@ -17,6 +19,16 @@ export const handleSubscribe: Handler = async (conn, cmd) => {
     return;
   }
   const name = TopicName.parse(r.topic);
+  const release = conn.reserveConsumer();
+  try {
+    await createConsumer(conn, r, name);
+  } finally {
+    release();
+  }
+};
+
+/** Subscribes the consumer of a SUBSCRIBE command once the connection had room for it. */
+async function createConsumer(conn: ServerConnection, r: CommandSubscribe, name: TopicName): Promise<void> {
   if (!r.subscription) throw notAllowed('subscription name must not be empty');
   // The deduplication snapshot's cursor shares the subscriptions' namespace of cursor names.
   if (r.subscription === DEDUP_CURSOR) throw notAllowed(`subscription name ${DEDUP_CURSOR} is reserved`);
@@ -27,6 +39,9 @@ export const handleSubscribe: Handler = async (conn, cmd) => {
   if (r.read_compacted && subType !== SubType.Exclusive && subType !== SubType.Failover) {
     throw notAllowed('readCompacted only allowed on failover or exclusive subscriptions');
   }
+  // Before anything that could load or create the topic or the subscription.
+  await authorizeTopic(conn, name, 'consume', r.subscription);
+  if (conn.isClosed()) return;
   const create = r.force_topic_creation ?? true;
   const topic = await conn.broker.getAnyTopic(name, create);
   if (r.schema) await conn.broker.schemas.checkForConsumer(topic.name, r.schema);
@@ -55,4 +70,4 @@ export const handleSubscribe: Handler = async (conn, cmd) => {
   }
   conn.consumers.set(r.consumer_id, consumer);
   conn.sendSuccess(r.request_id);
-};
+}

@@ -2,6 +2,7 @@
 // (topics, filtered): the namespace's topics of the asked domain(s), partitions listed one by one.
 import { CommandType, NamespaceName, TopicDomainMode, TopicName } from '@magnetar/protocol';
 import { notAllowed } from '../errors.js';
+import { authorizeNamespace } from './authorize.js';
 import type { Handler } from './types.js';
 
 /** Longest regex accepted from a client, to bound the cost of compiling and matching it. */
@@ -11,6 +12,9 @@ const SCHEME = /^(non-)?persistent:\/\//;
 export const handleGetTopicsOfNamespace: Handler = async (conn, cmd) => {
   const r = cmd.getTopicsOfNamespace!;
   const ns = NamespaceName.parse(r.namespace);
+  // Refused with CommandError(AuthorizationError), as Pulsar.
+  await authorizeNamespace(conn, ns.toString());
+  if (conn.isClosed()) return;
   const mode = r.mode ?? TopicDomainMode.PERSISTENT;
   let topics = (await conn.broker.topicsOfNamespace(ns.toString(), false, true)).filter((t) =>
     inMode(t, mode),
