@@ -68,13 +68,23 @@ describe('OpenAPI document', () => {
     expect(routes.length).toBeGreaterThan(80);
     const withoutHead = routes.filter((r) => !r.startsWith('HEAD '));
     const docs = documented();
-    for (const r of withoutHead) expect(docs, r).toContain(r);
+    // printRoutes shows parameters that share a node under two names as `{a}|{b}`: either will do.
+    const documentedAs = (r: string) => {
+      const m = /\{(\w+)\}\|\{(\w+)\}/.exec(r);
+      const variants = m ? [r.replace(m[0], `{${m[1]}}`), r.replace(m[0], `{${m[2]}}`)] : [r];
+      return variants.some((v) => docs.includes(v));
+    };
+    for (const r of withoutHead) expect(documentedAs(r), r).toBe(true);
     // HEAD routes are fastify's automatic twins of GET routes, documented by the GET.
     for (const r of routes.filter((x) => x.startsWith('HEAD '))) {
-      expect(docs, r).toContain(r.replace(/^HEAD /, 'GET '));
+      expect(documentedAs(r.replace(/^HEAD /, 'GET ')), r).toBe(true);
     }
-    const everything = fastifyRoutes();
-    for (const d of docs) expect(everything, d).toContain(d);
+    // And every documented route is one fastify routes (printRoutes leaves some shared-node routes out).
+    for (const d of docs) {
+      const [method, path] = d.split(' ') as [string, string];
+      const url = path.replace(/\{(\w+)\}/g, ':$1');
+      expect(broker.http.hasRoute({ method: method as 'GET', url }), d).toBe(true);
+    }
   });
 
   it('has known paths with the right methods, parameters and response codes', () => {

@@ -1,10 +1,12 @@
 /**
  * The glue between commander and the admin client: every `magnetar admin` action gets a client
- * for --admin-url and a printer honouring --json, and any failure (an HTTP error with the broker's
+ * for --admin-url (with the credentials and TLS files of the global options) and a printer
+ * honouring --json, and any failure (an HTTP error with the broker's
  * reason, an unreachable broker, a bad argument) is printed as one "error: ..." line on stderr with
  * exit status 1, as pulsar-admin does.
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { parseAuthFlags } from './auth.js';
 import { AdminClient, AdminHttpError } from './http.js';
 import { createPrinter, type Printer } from './output.js';
 
@@ -15,9 +17,30 @@ export interface AdminRun {
   print: Printer;
 }
 
-interface AdminGlobals {
+/** The options of `magnetar admin` itself (commands/admin.ts), as commander hands them over. */
+export interface AdminGlobals {
   adminUrl?: string;
   json?: boolean;
+  authPlugin?: string;
+  authParams?: string;
+  token?: string;
+  tlsTrustCertsFilePath?: string;
+  tlsAllowInsecure?: boolean;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+}
+
+/** The client for the global options; throws on contradictory or malformed credentials. */
+export function adminClient(globals: AdminGlobals): AdminClient {
+  return new AdminClient(globals.adminUrl ?? DEFAULT_ADMIN_URL, {
+    auth: parseAuthFlags(globals),
+    tls: {
+      trustCertsFile: globals.tlsTrustCertsFilePath,
+      allowInsecure: globals.tlsAllowInsecure,
+      certFile: globals.tlsCertFile,
+      keyFile: globals.tlsKeyFile,
+    },
+  });
 }
 
 /** Wraps an action; `args` are commander's positional arguments followed by the options object. */
@@ -27,11 +50,8 @@ export function adminAction<A extends unknown[]>(
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     const globals = command.optsWithGlobals<AdminGlobals>();
-    const ctx: AdminRun = {
-      client: new AdminClient(globals.adminUrl ?? DEFAULT_ADMIN_URL),
-      print: createPrinter(globals.json === true),
-    };
     try {
+      const ctx: AdminRun = { client: adminClient(globals), print: createPrinter(globals.json === true) };
       await run(ctx, ...(args.slice(0, -1) as A));
     } catch (err) {
       const message = err instanceof AdminHttpError || err instanceof Error ? err.message : String(err);

@@ -1,7 +1,10 @@
 /**
- * The admin REST client behind `magnetar admin`: Node's fetch against --admin-url. A non-2xx
- * answer becomes an AdminHttpError carrying the broker's `reason`, which the CLI prints as is.
+ * The admin REST client behind `magnetar admin`: requests to --admin-url with the configured
+ * credentials (auth.ts) over http or https (transport.ts). A non-2xx answer becomes an
+ * AdminHttpError carrying the broker's `reason`, which the CLI prints as is.
  */
+import { authorizationHeader, type AdminAuth } from './auth.js';
+import { Transport, type RawResponse, type TlsFiles } from './transport.js';
 
 export class AdminHttpError extends Error {
   constructor(
@@ -19,11 +22,31 @@ export function adminPath(...segments: string[]): string {
   return `/admin/v2/${segments.map(encodeURIComponent).join('/')}`;
 }
 
+export interface AdminClientOptions {
+  timeoutMs?: number;
+  auth?: AdminAuth;
+  tls?: TlsFiles;
+}
+
 export class AdminClient {
+  private readonly timeoutMs: number;
+  private readonly auth: AdminAuth;
+  private readonly transport: Transport;
+  private authHeader?: Promise<string | undefined>;
+
   constructor(
     readonly baseUrl: string,
-    private readonly timeoutMs = 30_000,
-  ) {}
+    options: AdminClientOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.auth = options.auth ?? { kind: 'none' };
+    // The tls plugin's files are the client certificate, as --tls-cert-file/--tls-key-file are.
+    const tls =
+      this.auth.kind === 'tls'
+        ? { ...options.tls, certFile: this.auth.certFile, keyFile: this.auth.keyFile }
+        : options.tls;
+    this.transport = new Transport(tls);
+  }
 
   get(path: string): Promise<unknown> {
     return this.request('GET', path);
@@ -40,24 +63,41 @@ export class AdminClient {
 
   /** Resolves with the parsed JSON answer, or undefined for an empty one (204). */
   async request(method: string, path: string, body?: unknown): Promise<unknown> {
+    const res = await this.send(method, path, body);
+    const text = res.body.toString('utf8');
+    if (res.status < 200 || res.status > 299) {
+      throw new AdminHttpError(res.status, reasonOf(text) ?? (res.statusText || 'request failed'));
+    }
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  }
+
+  /**
+   * Sends one request with the credentials and answers whatever the broker said, any status; only
+   * an unreachable broker (or a TLS failure) is thrown, as AdminHttpError with status 0.
+   */
+  async send(
+    method: string,
+    path: string,
+    body?: unknown,
+    accept = 'application/json',
+  ): Promise<RawResponse> {
     const url = new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
-    let res: Response;
+    const authorization = await (this.authHeader ??= authorizationHeader(this.auth));
+    const headers: Record<string, string> = {
+      accept,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(authorization === undefined ? {} : { authorization }),
+    };
     try {
-      res = await fetch(url, {
+      return await this.transport.send(url, {
         method,
-        headers: {
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
+        headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       });
     } catch (err) {
       throw new AdminHttpError(0, `cannot reach ${this.baseUrl}: ${describe(err)}`);
     }
-    const text = await res.text();
-    if (!res.ok) throw new AdminHttpError(res.status, reasonOf(text) ?? (res.statusText || 'request failed'));
-    return text === '' ? undefined : (JSON.parse(text) as unknown);
   }
 }
 
@@ -71,9 +111,21 @@ function reasonOf(text: string): string | undefined {
   return text.trim() === '' ? undefined : text.trim();
 }
 
+/** TLS verification failures whose fix is a CA file (or, for tests, --tls-allow-insecure). */
+const CERT_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 function describe(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return cause.code;
-  if ((err as Error).name === 'TimeoutError') return 'timed out';
-  return cause?.message ?? (err as Error).message;
+  const code = (err as { code?: string }).code;
+  if (code !== undefined && CERT_ERRORS.has(code)) {
+    return `${code} (the broker's certificate is not trusted: give its CA with --tls-trust-certs-file-path)`;
+  }
+  if (code === 'ETIMEDOUT') return 'timed out';
+  return code ?? (err as Error).message;
 }

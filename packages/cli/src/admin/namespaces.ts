@@ -8,6 +8,7 @@ import { adminPath } from './http.js';
 import { keyValues, lines } from './output.js';
 import { registerNamespaceLimitCommands } from './namespace-limits.js';
 import { registerNamespacePolicyCommands } from './namespace-policies.js';
+import { registerNamespacePermissionCommands } from './permissions.js';
 
 /** /admin/v2/namespaces/{tenant}/{ns}[/...rest] for a "tenant/ns" argument. */
 export function nsPath(ns: string, ...rest: string[]): string {
@@ -80,4 +81,5 @@ export function registerNamespaceCommands(admin: Command): void {
 
   registerNamespacePolicyCommands(namespaces);
   registerNamespaceLimitCommands(namespaces);
+  registerNamespacePermissionCommands(namespaces);
 }

@@ -2,7 +2,7 @@
  * `magnetar admin topics peek-messages`: reads a subscription's next messages without consuming
  * them, as pulsar-admin does: positions 1, 2, ... are fetched until `count` messages are in hand; a
  * batch entry arrives whole (X-Pulsar-Num-Batch-Message) and is split here with the protocol's
- * parseBatch. The body is binary, so this uses fetch directly rather than the JSON admin client.
+ * parseBatch. The body is binary, so this takes the raw answer (AdminClient.send), not parsed JSON.
  */
 import { AdminHttpError, type AdminClient } from './http.js';
 
@@ -89,17 +89,9 @@ function propertiesOf(headers: Headers): Record<string, string> {
 
 /** One entry; undefined when the broker says there is no message there (and `required` is false). */
 async function fetchEntry(client: AdminClient, path: string, required: boolean) {
-  const url = new URL(path, client.baseUrl.endsWith('/') ? client.baseUrl : `${client.baseUrl}/`);
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause;
-    throw new AdminHttpError(0, `cannot reach ${client.baseUrl}: ${cause?.code ?? (err as Error).message}`);
-  }
-  const body = Buffer.from(await res.arrayBuffer());
-  if (res.ok) return { headers: res.headers, body };
-  const reason = reasonOf(body.toString('utf8')) ?? res.statusText;
+  const res = await client.send('GET', path, undefined, '*/*');
+  if (res.status >= 200 && res.status <= 299) return { headers: res.headers, body: res.body };
+  const reason = reasonOf(res.body.toString('utf8')) ?? res.statusText;
   if (res.status === 404 && reason === 'Message not found' && !required) return undefined;
   throw new AdminHttpError(res.status, reason);
 }

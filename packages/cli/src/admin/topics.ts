@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { adminAction, namespaceSegments } from './context.js';
 import { adminPath } from './http.js';
 import { registerInflightCommands } from './inflight.js';
+import { registerTopicPermissionCommands } from './permissions.js';
 import { topicPath } from './topics-path.js';
 import { lines } from './output.js';
 import { showInternalStats, showMessageId, showTopicStats } from './topics-output.js';
@@ -54,6 +55,7 @@ export function registerTopicCommands(admin: Command): void {
 
   registerSubscriptionCommands(topics);
   registerInflightCommands(topics);
+  registerTopicPermissionCommands(topics);
 }
 
 /** A verb that sends one request about a topic and prints nothing on success. */

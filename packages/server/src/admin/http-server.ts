@@ -2,12 +2,23 @@
  * The broker's HTTP listener (port 8080 by default): health check, Prometheus metrics and the first
  * admin REST v2 routes. Further admin routes are added through `register`, before the server
  * listens, so that every route shares one body limit, one error shape and one logger.
+ *
+ * With TLS configured, an HTTPS listener (webServicePortTls, 8443 by default) serves the very same
+ * routes: its requests are handed to the fastify instance's router, so hooks, limits and error
+ * shape are shared, and `peerCertificateOf(request)` tells a handler who the client proved to be.
  */
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { BrokerMetricsSource } from './metrics-source.js';
 import type { BrokerMetrics, MetricLevels } from './metrics.js';
+import { installAuthHook } from './auth-hook.js';
 import { registerOpenApiRoutes } from './openapi.js';
+import type { ServerTlsContext } from '../tls/server-tls.js';
+import { isTlsSocket, verifiedPeerCertificate } from '../tls/peer.js';
 
 /** Request bodies above this are refused with 413; no admin request needs more. */
 export const HTTP_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -28,12 +39,30 @@ export interface HttpServerOptions {
   metricLevels?: MetricLevels;
   /** Names for `GET /admin/v2/clusters`; defaults to `[clusterName]` when no cluster metadata is kept. */
   listClusters?: () => Promise<string[]>;
+  /** An HTTPS listener on `port` (0 picks a free one) with the broker's certificate; none if absent. */
+  tls?: { port: number; context: ServerTlsContext };
 }
 
 export interface HttpServer {
   port: number;
+  /** The HTTPS port, when `tls` was given. */
+  portTls: number | undefined;
   close(): Promise<void>;
   app: FastifyInstance;
+}
+
+/**
+ * The client certificate of an HTTPS request, when it verified against tlsTrustCertsFilePath;
+ * undefined for plain HTTP, for requests without one and for one accepted only because of
+ * tlsAllowInsecureConnection. What the HTTP authentication hook gives the tls provider.
+ */
+export function peerCertificateOf(request: FastifyRequest): PeerCertificate | undefined {
+  return verifiedPeerCertificate(request.raw.socket);
+}
+
+/** True when the request arrived on the HTTPS listener. */
+export function isSecureRequest(request: FastifyRequest): boolean {
+  return isTlsSocket(request.raw.socket);
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
@@ -47,6 +76,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   }) as unknown as FastifyInstance;
 
   installErrorShape(app);
+  // Before any route: its onRoute hook gives every route its authorization check (auth-hook.ts).
+  installAuthHook(app);
   // pulsar-admin sends some bodies as vendor JSON types, e.g. partitioned-topic metadata.
   app.addContentTypeParser(
     /^application\/[\w.-]+\+json/,
@@ -65,7 +96,66 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  return { port, app, close: () => app.close() };
+  if (options.tls === undefined) return { port, portTls: undefined, app, close: () => app.close() };
+  let https: HttpsListener;
+  try {
+    https = await listenHttps(app, options.host, options.tls);
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  const close = async () => {
+    await https.close();
+    await app.close();
+  };
+  return { port, portTls: https.port, app, close };
+}
+
+interface HttpsListener {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** An https.Server whose requests go through `app`'s router (the app must be ready). */
+async function listenHttps(
+  app: FastifyInstance,
+  host: string,
+  tls: { port: number; context: ServerTlsContext },
+): Promise<HttpsListener> {
+  const route = (req: IncomingMessage, res: ServerResponse) => app.routing(req, res);
+  const server: HttpsServer = createHttpsServer(tls.context.serverOptions(), route);
+  const detach = tls.context.attach(server);
+  // Every TCP connection, so that close does not wait for keep-alive clients or stalled handshakes.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  // A client certificate that tlsRequireTrustedClientCertOnConnect refuses ends the connection
+  // before any request is read.
+  server.on('secureConnection', (socket: TLSSocket) => {
+    if (tls.context.refusal(socket) !== undefined) socket.destroy();
+  });
+  server.on('tlsClientError', (err: Error) => app.log.debug({ err: err.message }, 'HTTPS handshake failed'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(tls.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : tls.port;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        detach();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
 }
 
 /** Every error leaves as `{"reason": "..."}`, the shape Pulsar's REST API uses. */

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AuthServices } from '../../auth/index.js';
+import { configureAuth } from '../auth-hook.js';
 import type { BrokerService } from '../../broker/broker-service.js';
 import type { AdminResources } from '../../resources/admin-resources.js';
 import type { NamespaceTopics } from '../../resources/namespace-resources.js';
@@ -19,6 +20,7 @@ import { registerPolicyRoutes } from './namespace-policies.js';
 import { registerSchemaRoutes } from './schemas.js';
 import { registerNamespaceRoutes } from './namespaces.js';
 import { registerPartitionRoutes } from './partitions.js';
+import { registerPermissionRoutes } from './permissions.js';
 import { registerSubscriptionRoutes } from './subscriptions.js';
 import { registerTenantRoutes } from './tenants.js';
 import { registerTopicPolicyRoutes } from './topic-policies.js';
@@ -36,6 +38,11 @@ export interface AdminRouteDeps {
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps): Promise<void> {
+  // Every route of this server, these and the built-in ones, is checked from now on (../auth-hook.ts).
+  configureAuth(app, {
+    services: deps.auth,
+    authenticateMetricsEndpoint: deps.broker.config.authenticateMetricsEndpoint,
+  });
   // A child scope, so the lenient JSON parser applies to these routes only.
   await app.register(async (scope) => {
     acceptEmptyJsonBodies(scope);
@@ -43,6 +50,7 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: AdminRoute
     registerTenantRoutes(scope, deps);
     registerNamespaceRoutes(scope, deps);
     registerPolicyRoutes(scope, deps);
+    registerPermissionRoutes(scope, deps);
     registerTopicRoutes(scope, deps.broker);
     registerPartitionRoutes(scope, deps.broker);
     registerTopicStatsRoutes(scope, deps.broker);

@@ -2,27 +2,43 @@
  * GET /lookup/v2/topic/{domain}/{tenant}/{namespace}/{topic} (TopicLookup): the broker that serves
  * the topic, as Pulsar's LookupData. A standalone broker serves every topic, so it names itself;
  * a topic that does not exist and may not be auto-created is a 404, as in Pulsar.
+ *
+ * The answer is the URLs of the advertised listener the client names, by the `listenerName` query
+ * parameter or else the `X-Pulsar-ListenerName` header (TopicLookup.lookupTopicAsync), the
+ * internal listener when it names none. A name the broker does not have is a 500 carrying the
+ * reason, as Pulsar answers it (its lookup fails with a PulsarServerException).
  */
 import type { FastifyInstance } from 'fastify';
 import { requireNamespace } from '../../broker/admin-ops/topic-ops.js';
 import { restTopicName, topicNotFound } from '../../broker/admin-ops/topic-ref.js';
 import type { BrokerService } from '../../broker/broker-service.js';
+import { BrokerError } from '../../broker/errors.js';
+import type { ListenerUrls } from '../../broker/listeners.js';
 import { notFound } from '../../resources/errors.js';
-import { sendJson, type Params } from './http.js';
+import { sendJson, type WithQuery } from './http.js';
 import { ownerBroker } from './topics-params.js';
 
-/** Pulsar's LookupData with TLS off: the TLS URLs are left out, brokerUrlSsl is empty. */
+/** The header Pulsar's HTTP lookup reads the listener name from when the query has none. */
+export const LISTENER_NAME_HEADER = 'x-pulsar-listenername';
+
+/**
+ * Pulsar's LookupData. URLs the listener does not have are left out, as Pulsar's JSON leaves out
+ * nulls; `nativeUrl` repeats `brokerUrl` and `brokerUrlSsl` is always empty, both kept because
+ * older clients read them.
+ */
 export interface LookupData {
-  brokerUrl: string;
-  httpUrl: string;
-  nativeUrl: string;
+  brokerUrl?: string;
+  brokerUrlTls?: string;
+  httpUrl?: string;
+  httpUrlTls?: string;
+  nativeUrl?: string;
   brokerUrlSsl: string;
 }
 
-type LookupParams = Params<'domain' | 'tenant' | 'namespace' | 'topic'>;
+type LookupRequest = WithQuery<'domain' | 'tenant' | 'namespace' | 'topic', 'authoritative' | 'listenerName'>;
 
 export function registerLookupRoutes(app: FastifyInstance, broker: BrokerService): void {
-  app.get<LookupParams>('/lookup/v2/topic/:domain/:tenant/:namespace/:topic', async (req, reply) => {
+  app.get<LookupRequest>('/lookup/v2/topic/:domain/:tenant/:namespace/:topic', async (req, reply) => {
     const { domain, tenant, namespace, topic } = req.params;
     if (domain !== 'persistent' && domain !== 'non-persistent') {
       throw notFound(`Unknown topic domain ${domain}`);
@@ -36,12 +52,30 @@ export function registerLookupRoutes(app: FastifyInstance, broker: BrokerService
         : broker.config.allowAutoTopicCreation;
       if (!autoCreate) throw topicNotFound(name.toString());
     }
-    const answer: LookupData = {
-      brokerUrl: broker.brokerServiceUrl,
-      httpUrl: `http://${ownerBroker(app, broker)}`,
-      nativeUrl: broker.brokerServiceUrl,
-      brokerUrlSsl: '',
-    };
-    return sendJson(reply, answer);
+    const header = req.headers[LISTENER_NAME_HEADER];
+    const listenerName = req.query.listenerName || (typeof header === 'string' ? header : undefined);
+    let urls: ListenerUrls;
+    try {
+      urls = broker.resolveListener(listenerName);
+    } catch (err) {
+      if (!(err instanceof BrokerError)) throw err;
+      return reply.code(500).send({ reason: err.message });
+    }
+    // A listener without web addresses of its own is answered with the broker's.
+    const httpUrl = urls.httpUrl || broker.webServiceUrl || `http://${ownerBroker(app, broker)}`;
+    const httpUrlTls = urls.httpUrlTls || broker.webServiceUrlTls;
+    return sendJson(reply, lookupData({ ...urls, httpUrl, httpUrlTls }));
   });
+}
+
+function lookupData(urls: ListenerUrls): LookupData {
+  const { brokerServiceUrl, brokerServiceUrlTls, httpUrl, httpUrlTls } = urls;
+  return {
+    ...(brokerServiceUrl ? { brokerUrl: brokerServiceUrl } : {}),
+    ...(brokerServiceUrlTls ? { brokerUrlTls: brokerServiceUrlTls } : {}),
+    ...(httpUrl ? { httpUrl } : {}),
+    ...(httpUrlTls ? { httpUrlTls } : {}),
+    ...(brokerServiceUrl ? { nativeUrl: brokerServiceUrl } : {}),
+    brokerUrlSsl: '',
+  };
 }
