@@ -4,43 +4,12 @@
  * The loader (file, environment, CLI flags) validates every value against this schema.
  */
 
-interface FieldBase {
-  /** One line for `--help` and docs. */
-  doc: string;
-}
-export interface IntField extends FieldBase {
-  kind: 'int';
-  default: number;
-  min: number;
-  max: number;
-}
-export interface BoolField extends FieldBase {
-  kind: 'bool';
-  default: boolean;
-}
-export interface StringField extends FieldBase {
-  kind: 'string';
-  default: string;
-}
-export interface EnumField<T extends string = string> extends FieldBase {
-  kind: 'enum';
-  default: T;
-  values: readonly T[];
-}
-export type Field = IntField | BoolField | StringField | EnumField;
-
+import { bool, int, str, type BoolField, type EnumField, type Field, type IntField } from './fields.js';
 import { securityConfigSchema } from './security-schema.js';
 
+export type { BoolField, EnumField, Field, IntField, StringField } from './fields.js';
+
 const MiB = 1024 * 1024;
-const int = (def: number, min: number, max: number, doc: string): IntField => ({
-  kind: 'int',
-  default: def,
-  min,
-  max,
-  doc,
-});
-const bool = (def: boolean, doc: string): BoolField => ({ kind: 'bool', default: def, doc });
-const str = (def: string, doc: string): StringField => ({ kind: 'string', default: def, doc });
 
 export const configSchema = {
   clusterName: str('standalone', 'Name of the cluster this broker belongs to.'),

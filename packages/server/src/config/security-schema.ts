@@ -3,17 +3,7 @@
  * protect a broker facing a network. Names follow Pulsar's broker.conf; Magnetar-only ones say so.
  * Spread into `configSchema` (schema.ts), so they load from file, environment and flags like any other.
  */
-import type { BoolField, IntField, StringField } from './schema.js';
-
-const int = (def: number, min: number, max: number, doc: string): IntField => ({
-  kind: 'int',
-  default: def,
-  min,
-  max,
-  doc,
-});
-const bool = (def: boolean, doc: string): BoolField => ({ kind: 'bool', default: def, doc });
-const str = (def: string, doc: string): StringField => ({ kind: 'string', default: def, doc });
+import { bool, int, str } from './fields.js';
 
 export const securityConfigSchema = {
   // --- TLS and listeners -------------------------------------------------------------------------
