@@ -2,31 +2,21 @@
  * Shared pieces of the binary-protocol security tests: token brokers, token minting, and a raw
  * CONNECT that reports whether the broker answered CONNECTED or refused (and then closed).
  */
-import { randomBytes } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { HmacTokenFixture } from '../../packages/server/src/auth/testing.js';
 import { CommandType, type CommandConnect, type Frame } from '@magnetar/protocol';
 import type { BrokerConfig } from '@magnetar/server';
 import { RawClient } from '../helpers/raw-client.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import type { StandaloneOptions } from '@magnetar/server';
 
-/** An HMAC secret and the broker settings that make token authentication accept it. */
+/** An HMAC key with the broker settings that switch token authentication on and accept it. */
 export class TokenKey {
-  readonly secret = randomBytes(32);
-
-  get settings(): Partial<BrokerConfig> {
-    return {
-      authenticationEnabled: true,
-      authenticationProviders: 'token',
-      tokenSecretKey: `data:;base64,${this.secret.toString('base64')}`,
-    };
-  }
+  private readonly fixture = new HmacTokenFixture();
+  readonly settings: Partial<BrokerConfig> = { authenticationEnabled: true, ...this.fixture.settings };
 
   /** A token for `sub`; `expSeconds` is an absolute exp claim (seconds since the epoch). */
   sign(sub: string, expSeconds?: number): Promise<string> {
-    const jwt = new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' });
-    if (expSeconds !== undefined) jwt.setExpirationTime(expSeconds);
-    return jwt.sign(this.secret);
+    return this.fixture.sign(sub, { exp: expSeconds });
   }
 }
 
