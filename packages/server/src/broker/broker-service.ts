@@ -26,6 +26,7 @@ import { SchemaRegistry } from './schema/schema-registry.js';
 import { NonPersistentTopic } from './topic/non-persistent/non-persistent-topic.js';
 import { PartitionedTopics } from './topic/partitioned-topics.js';
 import { PersistentTopic } from './topic/persistent-topic.js';
+import { BrokerPublishThrottle } from './policies/broker-publish-throttle.js';
 import { retentionOf, startPolicyTimers } from './policies/enforcement.js';
 import type { Topic } from './topic/topic.js';
 
@@ -70,6 +71,8 @@ export class BrokerService {
   readonly partitionedTopics: PartitionedTopicResources;
   /** Partitioned-topic operations: PARTITIONED_METADATA answers, admin create/grow/delete. */
   readonly partitions: PartitionedTopics;
+  /** brokerPublisherThrottlingMaxMessageRate / MaxByteRate, shared by every persistent topic. */
+  readonly publishThrottle: BrokerPublishThrottle;
   /** Largest frame accepted: the message size limit plus room for command and metadata, as Pulsar's nettyMaxFrameSizeBytes. */
   readonly maxFrameSize: number;
   readonly connections = new Set<ServerConnection>();
@@ -120,6 +123,9 @@ export class BrokerService {
     this.authorization = auth.authorization;
     this.partitionedTopics = new PartitionedTopicResources(deps.metadata);
     this.partitions = new PartitionedTopics(this);
+    this.publishThrottle = new BrokerPublishThrottle(this.config, this.clock, this.scheduler, () =>
+      [...this.connections].filter((c) => c.producers.size > 0),
+    );
     this.maxFrameSize = this.config.maxMessageSize + (MAX_FRAME_SIZE_DEFAULT - MAX_MESSAGE_SIZE_DEFAULT);
     this.listeners = AdvertisedListeners.parse(
       this.config.advertisedListeners,
@@ -336,6 +342,7 @@ export class BrokerService {
     this.cancelDedupTimer();
     this.stopPolicyWatch();
     this.cancelPolicyTimers();
+    this.publishThrottle.close();
     const stopped = Promise.all([closeServer(this.server), closeServer(this.tlsServer)]);
     this.detachTls();
     // A handshake in progress would hold the TLS server open until its timeout.

@@ -131,6 +131,18 @@ export const securityConfigSchema = {
     10_000_000,
     'Lookups (LOOKUP, PARTITIONED_METADATA) the broker answers at once; more get TooManyRequests.',
   ),
+  brokerPublisherThrottlingMaxMessageRate: int(
+    0,
+    0,
+    1_000_000_000,
+    'Messages per second the whole broker accepts from producers; beyond it producing connections are not read until the next second (0 = no limit).',
+  ),
+  brokerPublisherThrottlingMaxByteRate: int(
+    0,
+    0,
+    Number.MAX_SAFE_INTEGER,
+    'Bytes per second the whole broker accepts from producers; beyond it producing connections are not read until the next second (0 = no limit).',
+  ),
   maxUnauthenticatedFrameSizeBytes: int(
     64 * 1024,
     1024,

@@ -47,6 +47,7 @@ export class TopicPolicyState {
    * producers' channels: TCP back-pressure then slows the clients without failing any send.
    */
   onPublish(messages: number, bytes: number): void {
+    this.topic.broker.publishThrottle.onPublish(messages, bytes);
     const limiter = this.publishLimiter;
     if (!limiter.enabled) return;
     limiter.record(messages, bytes);
