@@ -184,6 +184,8 @@ async function startWithTls(
     clusterName: config.clusterName,
     serviceUrl: webServiceUrl,
     brokerServiceUrl: broker.brokerServiceUrl,
+    serviceUrlTls: webServiceUrlTls || undefined,
+    brokerServiceUrlTls: broker.brokerServiceUrlTls || undefined,
   });
   broker.holdTopicLoadsUntil(booting);
   const boot = await booting;

@@ -3,6 +3,7 @@
  * credentials (auth.ts) over http or https (transport.ts). A non-2xx answer becomes an
  * AdminHttpError carrying the broker's `reason`, which the CLI prints as is.
  */
+import { untrustedCertificateHint } from '../security-options.js';
 import { authorizationHeader, type AdminAuth } from './auth.js';
 import { Transport, type RawResponse, type TlsFiles } from './transport.js';
 
@@ -111,21 +112,10 @@ function reasonOf(text: string): string | undefined {
   return text.trim() === '' ? undefined : text.trim();
 }
 
-/** TLS verification failures whose fix is a CA file (or, for tests, --tls-allow-insecure). */
-const CERT_ERRORS = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
 function describe(err: unknown): string {
   const code = (err as { code?: string }).code;
-  if (code !== undefined && CERT_ERRORS.has(code)) {
-    return `${code} (the broker's certificate is not trusted: give its CA with --tls-trust-certs-file-path)`;
-  }
+  const hint = untrustedCertificateHint(code);
+  if (hint !== undefined) return `${code} (${hint})`;
   if (code === 'ETIMEDOUT') return 'timed out';
   return code ?? (err as Error).message;
 }

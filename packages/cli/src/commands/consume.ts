@@ -1,11 +1,19 @@
 /**
  * `magnetar consume <topic> -s SUB`: receives and acknowledges messages, printing each to stdout
  * (text, or hex with --hex) and a one-line progress display to stderr. -n 0 consumes until
- * Ctrl-C / SIGTERM, which closes the consumer cleanly.
+ * Ctrl-C / SIGTERM, which closes the consumer cleanly. Credentials, TLS and the listener name are
+ * pulsar-client's options (../security-options.ts).
  */
 import type { Command } from 'commander';
 import type { Client, Consumer, Message, SubscriptionType } from '@magnetar/client';
-import { DEFAULT_SERVICE_URL, ProgressLine } from './produce.js';
+import {
+  addClientSecurityOptions,
+  clientSecurityConfig,
+  parseClientSecurity,
+  type ClientSecurity,
+  type ClientSecurityFlags,
+} from '../security-options.js';
+import { DEFAULT_SERVICE_URL, ProgressLine, runClientCommand } from './produce.js';
 
 const SUBSCRIPTION_TYPES: Record<string, SubscriptionType> = {
   exclusive: 'Exclusive',
@@ -15,7 +23,7 @@ const SUBSCRIPTION_TYPES: Record<string, SubscriptionType> = {
   key_shared: 'KeyShared',
 };
 
-export interface ConsumeFlags {
+export interface ConsumeFlags extends ClientSecurityFlags {
   subscriptionName?: string;
   subscriptionType?: string;
   numMessages?: string;
@@ -33,6 +41,7 @@ export interface ConsumeOptions {
   initialPosition: 'Earliest' | 'Latest';
   serviceUrl: string;
   hex: boolean;
+  security: ClientSecurity;
 }
 
 export function parseConsumeOptions(topic: string, flags: ConsumeFlags): ConsumeOptions {
@@ -51,6 +60,7 @@ export function parseConsumeOptions(topic: string, flags: ConsumeFlags): Consume
     initialPosition: position === 'earliest' ? 'Earliest' : 'Latest',
     serviceUrl: flags.serviceUrl ?? DEFAULT_SERVICE_URL,
     hex: flags.hex === true,
+    security: parseClientSecurity(flags),
   };
 }
 
@@ -67,7 +77,10 @@ export async function runConsume(
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
   const { Client } = await import('@magnetar/client');
-  const client: Client = new Client({ serviceUrl: opts.serviceUrl });
+  const client: Client = new Client({
+    serviceUrl: opts.serviceUrl,
+    ...(await clientSecurityConfig(opts.security)),
+  });
   let consumer: Consumer | undefined;
   try {
     consumer = await client.subscribe({
@@ -96,7 +109,7 @@ export async function runConsume(
 }
 
 export function registerConsume(program: Command): void {
-  program
+  const cmd = program
     .command('consume')
     .description('receive and acknowledge messages from a topic')
     .argument('<topic>', 'topic name')
@@ -105,20 +118,15 @@ export function registerConsume(program: Command): void {
     .option('-n, --num-messages <count>', 'messages to consume, 0 = until interrupted', '1')
     .option('-p, --position <pos>', 'initial position of a new subscription: Earliest or Latest', 'Latest')
     .option('--service-url <url>', 'broker service URL', DEFAULT_SERVICE_URL)
-    .option('--hex', 'print message bodies as hex')
-    .action(async (topic: string, flags: ConsumeFlags) => {
-      const opts = parseConsumeOptions(topic, flags);
-      const abort = new AbortController();
-      const stop = () => abort.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      const progress = new ProgressLine('consumed');
-      try {
-        await runConsume(opts, abort.signal, progress);
-      } finally {
-        progress.stop();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
-    });
+    .option('--hex', 'print message bodies as hex');
+  addClientSecurityOptions(cmd).action((topic: string, flags: ConsumeFlags) =>
+    runClientCommand(
+      'consume',
+      () => parseConsumeOptions(topic, flags),
+      (opts, signal) => {
+        const progress = new ProgressLine('consumed');
+        return { progress, done: runConsume(opts, signal, progress) };
+      },
+    ),
+  );
 }

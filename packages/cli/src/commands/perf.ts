@@ -4,6 +4,7 @@
  * the rest when one of them runs, so `magnetar --help` stays fast.
  */
 import { Option, type Command } from 'commander';
+import { addClientSecurityOptions, describeClientError } from '../security-options.js';
 import {
   DEFAULT_ADMIN_URL,
   DEFAULT_SERVICE_URL,
@@ -50,6 +51,8 @@ function addCommonOptions(cmd: Command, mode: PerfMode): Command {
       d.warmup,
     )
     .option('--json', 'print the result as one JSON object on stdout (progress stays on stderr)');
+  // Credentials and TLS files serve the client and the admin calls of --partitions alike.
+  addClientSecurityOptions(cmd);
   if (mode !== 'consume') {
     cmd
       .option('-r, --rate <msgPerSec>', 'publish rate across all producers; 0 = as fast as possible', d.rate)
@@ -108,7 +111,7 @@ async function runPerfCommand(mode: PerfMode, topic: string, flags: PerfFlags): 
     process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${formatSummary(result)}\n`);
   } catch (err) {
     // A broker that cannot be reached or refuses the producer is an operating error: one line.
-    process.stderr.write(`magnetar perf: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`magnetar perf: ${describeClientError(err)}\n`);
     process.exitCode = 1;
   } finally {
     process.off('SIGINT', stop);

@@ -2,15 +2,28 @@
  * `magnetar produce <topic>`: publishes messages from -m text, a file, or random bytes of -s size,
  * -n times at up to -r messages per second, with a one-line progress display on stderr.
  * Option parsing (`parseProduceOptions`) is separate from the side effects (`runProduce`).
+ * Credentials, TLS and the listener name are pulsar-client's options (../security-options.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Client, Producer } from '@magnetar/client';
+import {
+  addClientSecurityOptions,
+  checkServiceUrl,
+  clientSecurityConfig,
+  parseClientSecurity,
+  describeClientError,
+  type ClientSecurity,
+  type ClientSecurityFlags,
+} from '../security-options.js';
 
 export const DEFAULT_SERVICE_URL = 'pulsar://127.0.0.1:6650';
 
-export interface ProduceFlags {
+/** Exit status for bad options, as for `magnetar standalone` and `magnetar perf`. */
+export const EXIT_BAD_OPTIONS = 2;
+
+export interface ProduceFlags extends ClientSecurityFlags {
   messages?: string[];
   file?: string;
   numProduce?: string;
@@ -35,6 +48,7 @@ export interface ProduceOptions {
   key: string | undefined;
   properties: Record<string, string>;
   batching: boolean;
+  security: ClientSecurity;
 }
 
 function nonNegativeInt(name: string, text: string | undefined, fallback: number): number {
@@ -70,6 +84,7 @@ export function parseProduceOptions(topic: string, flags: ProduceFlags): Produce
     key: flags.key,
     properties: parseProperties(flags.property),
     batching: flags.batching !== false,
+    security: parseClientSecurity(flags),
   };
 }
 
@@ -124,7 +139,10 @@ export async function runProduce(
 ): Promise<number> {
   const { Client } = await import('@magnetar/client');
   const data = await bodies(opts);
-  const client: Client = new Client({ serviceUrl: opts.serviceUrl });
+  const client: Client = new Client({
+    serviceUrl: opts.serviceUrl,
+    ...(await clientSecurityConfig(opts.security)),
+  });
   let producer: Producer | undefined;
   try {
     producer = await client.createProducer({ topic: opts.topic, batchingEnabled: opts.batching });
@@ -153,7 +171,7 @@ export async function runProduce(
 }
 
 export function registerProduce(program: Command): void {
-  program
+  const cmd = program
     .command('produce')
     .description('publish messages to a topic')
     .argument('<topic>', 'topic name, e.g. my-topic or persistent://public/default/my-topic')
@@ -165,22 +183,60 @@ export function registerProduce(program: Command): void {
     .option('--service-url <url>', 'broker service URL', DEFAULT_SERVICE_URL)
     .option('-k, --key <key>', 'partition key for every message')
     .option('-p, --property <key=value>', 'message property; repeatable', collect, [])
-    .option('--no-batching', 'send each message in its own entry')
-    .action(async (topic: string, flags: ProduceFlags) => {
-      const opts = parseProduceOptions(topic, flags);
-      const abort = new AbortController();
-      const stop = () => abort.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      const progress = new ProgressLine('produced');
-      try {
-        await runProduce(opts, abort.signal, progress);
-      } finally {
-        progress.stop();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
-    });
+    .option('--no-batching', 'send each message in its own entry');
+  addClientSecurityOptions(cmd).action((topic: string, flags: ProduceFlags) =>
+    runClientCommand(
+      'produce',
+      () => parseProduceOptions(topic, flags),
+      (opts, signal) => {
+        const progress = new ProgressLine('produced');
+        return { progress, done: runProduce(opts, signal, progress) };
+      },
+    ),
+  );
+}
+
+/**
+ * The life of `magnetar produce` and `magnetar consume` once commander has the flags: a mistake
+ * in them is one "magnetar <command>: ..." line and exit status 2; then the run, stopped cleanly by
+ * SIGINT / SIGTERM; and a broker that cannot be reached, refuses the credentials or the TLS
+ * handshake, or denies the topic is one line and exit status 1 rather than a stack trace.
+ */
+export async function runClientCommand<O extends { serviceUrl: string; security: ClientSecurity }>(
+  command: string,
+  parse: () => O,
+  start: (opts: O, signal: AbortSignal) => { progress: ProgressLine; done: Promise<unknown> },
+): Promise<void> {
+  let opts: O;
+  try {
+    opts = parse();
+    for (const w of checkServiceUrl(opts.security, opts.serviceUrl).warnings) {
+      process.stderr.write(`magnetar ${command}: ${w}\n`);
+    }
+  } catch (err) {
+    process.stderr.write(`magnetar ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = EXIT_BAD_OPTIONS;
+    return;
+  }
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const { progress, done } = start(opts, abort.signal);
+  let failure: { err: unknown } | undefined;
+  try {
+    await done;
+  } catch (err) {
+    failure = { err };
+  } finally {
+    progress.stop();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  if (failure !== undefined) {
+    process.stderr.write(`magnetar ${command}: ${describeClientError(failure.err)}\n`);
+    process.exitCode = 1;
+  }
 }
 
 function collect(value: string, previous: string[]): string[] {

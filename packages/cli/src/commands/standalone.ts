@@ -71,8 +71,26 @@ export async function runStandalone(flags: StandaloneFlags): Promise<number> {
   process.on('SIGINT', onSignal);
   // performance.now() counts from process start, so this is the whole start-up as users see it.
   const startupMs = Math.round(performance.now());
-  process.stdout.write(
-    `Magnetar standalone ready in ${startupMs} ms: broker ${standalone.brokerServiceUrl} web ${standalone.webServiceUrl}\n`,
-  );
+  process.stdout.write(`${readyLine(startupMs, standalone)}\n`);
   return 0;
+}
+
+/** The URLs a started standalone serves; the TLS ones are '' while TLS is off. */
+export interface ServedUrls {
+  brokerServiceUrl: string;
+  webServiceUrl: string;
+  brokerServiceUrlTls: string;
+  webServiceUrlTls: string;
+}
+
+/**
+ * "Magnetar standalone ready in N ms: broker pulsar://… web http://…", followed by
+ * "broker-tls pulsar+ssl://…" and "web-tls https://…" for the TLS listeners that are open. Scripts
+ * read the line, so its start stays as it is and the TLS URLs only ever come after.
+ */
+export function readyLine(startupMs: number, urls: ServedUrls): string {
+  const parts = [`broker ${urls.brokerServiceUrl}`, `web ${urls.webServiceUrl}`];
+  if (urls.brokerServiceUrlTls) parts.push(`broker-tls ${urls.brokerServiceUrlTls}`);
+  if (urls.webServiceUrlTls) parts.push(`web-tls ${urls.webServiceUrlTls}`);
+  return `Magnetar standalone ready in ${startupMs} ms: ${parts.join(' ')}`;
 }

@@ -5,14 +5,23 @@
  * `-m/--num-messages`, `--batch-max-messages`, `--batch-max-bytes`, `--compression`).
  */
 import type { CompressionTypeName, InitialPositionName, SubscriptionType } from '@magnetar/client';
+import {
+  checkServiceUrl,
+  parseClientSecurity,
+  type ClientSecurity,
+  type ClientSecurityFlags,
+} from '../security-options.js';
 
 export type PerfMode = 'produce' | 'consume' | 'e2e';
 
 export const DEFAULT_SERVICE_URL = 'pulsar://127.0.0.1:6650';
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8080';
 
-/** What commander hands to the action: every value still a string (booleans for switches). */
-export interface PerfFlags {
+/**
+ * What commander hands to the action: every value still a string (booleans for switches). The
+ * security options are pulsar-perf's (../security-options.ts).
+ */
+export interface PerfFlags extends ClientSecurityFlags {
   serviceUrl?: string;
   adminUrl?: string;
   rate?: string;
@@ -77,6 +86,11 @@ export interface PerfOptions {
   /** Seconds at the start whose figures are discarded (JIT, connection set-up). */
   warmupS: number;
   json: boolean;
+  /**
+   * Credentials, TLS files and listener name, for the client and for the admin calls of
+   * --partitions alike. Never part of the printed result (it may hold a token or a password).
+   */
+  security: ClientSecurity;
 }
 
 export class PerfOptionError extends Error {
@@ -205,6 +219,7 @@ export function parsePerfOptions(mode: PerfMode, topic: string, flags: PerfFlags
     receiverQueueSize: integer('--receiver-queue-size', flags.receiverQueueSize ?? d.receiverQueueSize, 1),
     warmupS: decimal('--warmup', flags.warmup ?? d.warmup, 0, false),
     json: flags.json === true,
+    security: security(flags),
   };
   if (!opts.subscription) throw new PerfOptionError('--subscription must not be empty');
   if (mode !== 'produce' && opts.consumersPerTopic > 1 && opts.subscriptionType === 'Exclusive') {
@@ -216,10 +231,22 @@ export function parsePerfOptions(mode: PerfMode, topic: string, flags: PerfFlags
   return opts;
 }
 
+/** The security flags, checked against the service URL; their mistakes as PerfOptionError. */
+function security(flags: PerfFlags): ClientSecurity {
+  try {
+    const s = parseClientSecurity(flags);
+    checkServiceUrl(s, flags.serviceUrl ?? DEFAULT_SERVICE_URL);
+    return s;
+  } catch (err) {
+    throw new PerfOptionError((err as Error).message);
+  }
+}
+
 /** Lines to print before running: caveats about the options given. */
 export function optionWarnings(opts: PerfOptions): string[] {
   const out: string[] = [];
   if (opts.durationS === 0 && opts.numMessages === 0)
     out.push('no --duration or --num-messages: runs until Ctrl-C');
+  out.push(...checkServiceUrl(opts.security, opts.serviceUrl).warnings);
   return out;
 }

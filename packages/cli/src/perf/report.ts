@@ -38,7 +38,8 @@ export interface ConsumeResult extends Throughput {
 export interface PerfResult {
   mode: PerfMode;
   startedAt: string;
-  options: Omit<PerfOptions, 'json'>;
+  /** The options of the run, without `json` and without the credentials (`security`). */
+  options: Omit<PerfOptions, 'json' | 'security'>;
   warmupS: number;
   /** Length of the measured window (after warm-up, up to the last receipt or message). */
   measuredS: number;

@@ -4,6 +4,8 @@
  * abort, waits for what is in flight, and returns the figures of the measured window.
  */
 import type { Client } from '@magnetar/client';
+import { AdminClient } from '../admin/http.js';
+import { clientSecurityConfig, type ClientSecurity } from '../security-options.js';
 import { ConsumeLoad } from './consume-load.js';
 import type { PerfOptions } from './options.js';
 import { ensurePartitioned, type FetchLike } from './partitions.js';
@@ -25,7 +27,10 @@ export interface PerfIO {
   signal: AbortSignal;
   /** Monotonic milliseconds; performance.now by default. */
   now?: () => number;
-  /** For the admin calls of --partitions; global fetch by default. */
+  /**
+   * For the admin calls of --partitions; by default an admin client for --admin-url with the
+   * run's credentials and TLS files, as pulsar-perf builds its PulsarAdmin from the same options.
+   */
   fetch?: FetchLike;
 }
 
@@ -166,7 +171,7 @@ class PerfRun {
   }
 
   private result(stop: StopRecord): PerfResult {
-    const { json: _json, ...options } = this.opts;
+    const { json: _json, security: _security, ...options } = this.opts;
     const result: PerfResult = {
       mode: this.opts.mode,
       startedAt: new Date(Date.now() - (this.now() - this.startedAt)).toISOString(),
@@ -217,17 +222,41 @@ class PerfRun {
   }
 }
 
+/** A FetchLike over the admin client, so --partitions sends the credentials and trusts the CA. */
+export function adminFetch(adminUrl: string, security: ClientSecurity): FetchLike {
+  const admin = new AdminClient(adminUrl, {
+    auth: security.credentials,
+    tls: {
+      trustCertsFile: security.trustCertsFile,
+      allowInsecure: security.allowInsecureConnection,
+      certFile: security.certFile,
+      keyFile: security.keyFile,
+    },
+  });
+  return async (url, init) => {
+    const body = init?.body === undefined ? undefined : (JSON.parse(init.body) as unknown);
+    // An absolute URL replaces the admin client's base.
+    const res = await admin.send(init?.method ?? 'GET', url, body);
+    const text = res.body.toString('utf8');
+    return { status: res.status, text: () => Promise.resolve(text) };
+  };
+}
+
 export async function runPerf(opts: PerfOptions, io: PerfIO): Promise<PerfResult> {
   if (opts.partitions > 0) {
+    const fetchFn = io.fetch ?? adminFetch(opts.adminUrl, opts.security);
     for (const topic of opts.topics) {
-      const how = await ensurePartitioned(opts.adminUrl, topic, opts.partitions, io.fetch);
+      const how = await ensurePartitioned(opts.adminUrl, topic, opts.partitions, fetchFn);
       io.progress(
         `${topic}: ${how === 'created' ? 'created with' : 'already has'} ${opts.partitions} partitions`,
       );
     }
   }
   const { Client } = await import('@magnetar/client');
-  const client: Client = new Client({ serviceUrl: opts.serviceUrl });
+  const client: Client = new Client({
+    serviceUrl: opts.serviceUrl,
+    ...(await clientSecurityConfig(opts.security)),
+  });
   try {
     return await new PerfRun(opts, io, io.now ?? (() => performance.now())).run(client);
   } finally {

@@ -20,7 +20,7 @@ import type { ServerTlsContext } from '../tls/server-tls.js';
 import type { Clock, Scheduler } from '../util/clock.js';
 import { BrokerError, notAllowed, topicNotFound } from './errors.js';
 import { AdvertisedListeners, type ListenerUrls } from './listeners.js';
-import { admitConnection } from './connection/admission.js';
+import { admitBeforeHandshake, admitConnection } from './connection/admission.js';
 import { ServerConnection } from './connection/server-connection.js';
 import { SchemaRegistry } from './schema/schema-registry.js';
 import { NonPersistentTopic } from './topic/non-persistent/non-persistent-topic.js';
@@ -144,14 +144,22 @@ export class BrokerService {
 
   /**
    * Binds the TLS binary-protocol listener (pulsar+ssl://) with the certificate of `tls`, which
-   * keeps it current. A connection reaches accept() only once its handshake is complete, with the
-   * client certificate verified when one is required. Resolves with the bound port.
+   * keeps it current. The connection limits are applied to the raw TCP connection, before the
+   * handshake (connection/admission.ts); a connection reaches accept() only once its handshake is
+   * complete, with the client certificate verified when one is required, and is not counted
+   * again there. Resolves with the bound port.
    */
   async listenTls(port: number, host: string, tls: ServerTlsContext): Promise<number> {
     const server = createTlsServer(tls.serverOptions());
     this.tlsServer = server;
     this.detachTls = tls.attach(server);
     server.on('connection', (raw: Socket) => {
+      // Node has wrapped the socket for TLS already, but has read nothing from it yet.
+      if (this.closing) {
+        raw.destroy();
+        return;
+      }
+      if (!admitBeforeHandshake(this, raw)) return;
       const key = peerKey(raw);
       this.handshaking.set(key, raw);
       raw.once('close', () => {
@@ -166,11 +174,15 @@ export class BrokerService {
         refuseTls(socket, refusal);
         return;
       }
-      this.accept(socket);
+      this.accept(socket, { admitted: true });
     });
-    // Handshakes that fail (timeouts, plain-text peers, clients refusing our certificate).
+    // Handshakes that fail (timeouts, plain-text peers, clients refusing our certificate, sockets
+    // refused above). With a listener here Node leaves the socket open, even after the handshake
+    // timeout, so it is destroyed here: a peer that never finishes a handshake holds its slot for
+    // at most TLS_HANDSHAKE_TIMEOUT_MS.
     server.on('tlsClientError', (err: Error, socket: TLSSocket) => {
       this.log.debug({ err: err.message, remote: peerKey(socket) }, 'TLS handshake failed');
+      socket.destroy();
     });
     return bind(server, port, host);
   }
@@ -359,13 +371,17 @@ export class BrokerService {
     await stopped;
   }
 
-  private accept(socket: Socket): void {
+  /**
+   * Makes a connection of an accepted socket. `admitted`: the connection limits were applied
+   * already (TLS sockets, counted before their handshake), so it is not counted twice.
+   */
+  private accept(socket: Socket, { admitted = false }: { admitted?: boolean } = {}): void {
     if (this.closing) {
       socket.destroy();
       return;
     }
     // maxConnections and brokerMaxConnectionsPerIp (connection/admission.ts).
-    if (!admitConnection(this, socket)) return;
+    if (!admitted && !admitConnection(this, socket)) return;
     const c = new ServerConnection(this.nextConnectionId++, socket, this);
     this.connections.add(c);
     this.connectionsCreated++;

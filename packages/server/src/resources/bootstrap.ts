@@ -1,7 +1,9 @@
 /**
  * First start of a standalone: the local cluster, tenant `public` allowed on it, and namespace
  * `public/default`, as Pulsar's standalone creates them. Each is created only if missing, so a
- * restart keeps every edited policy; the cluster's URLs are refreshed because ports may change.
+ * restart keeps every edited policy; the cluster's URLs are refreshed because ports may change,
+ * and its TLS URLs (Pulsar's ClusterData serviceUrlTls, brokerServiceUrlTls) follow whether the
+ * TLS listeners are open.
  */
 import type { AdminResources } from './admin-resources.js';
 import { AdminError } from './errors.js';
@@ -13,6 +15,10 @@ export interface StandaloneBootstrap {
   serviceUrl: string;
   /** pulsar://host:port of the binary protocol. */
   brokerServiceUrl: string;
+  /** https://host:port of the admin REST API; absent while that TLS listener is closed. */
+  serviceUrlTls?: string;
+  /** pulsar+ssl://host:port of the binary protocol; absent while that TLS listener is closed. */
+  brokerServiceUrlTls?: string;
 }
 
 export const DEFAULT_TENANT = 'public';
@@ -25,8 +31,9 @@ export async function bootstrapStandalone(
 ): Promise<{ created: string[]; problems: string[] }> {
   const created: string[] = [];
   const problems: string[] = [];
-  const { serviceUrl, brokerServiceUrl } = b;
-  if (await resources.clusters.ensure(b.clusterName, { serviceUrl, brokerServiceUrl })) {
+  const { serviceUrl, brokerServiceUrl, serviceUrlTls, brokerServiceUrlTls } = b;
+  const urls = { serviceUrl, brokerServiceUrl, serviceUrlTls, brokerServiceUrlTls };
+  if (await resources.clusters.ensure(b.clusterName, urls)) {
     created.push(`cluster ${b.clusterName}`);
   }
   // An operator may have deleted or changed these; recreate what is missing, report what cannot be.

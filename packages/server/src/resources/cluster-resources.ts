@@ -70,17 +70,47 @@ export class ClusterResources {
 
   /**
    * Creates the cluster, or points an existing one at these URLs (a restarted standalone may listen
-   * elsewhere); other fields of an existing entry are kept. Returns true if it was created.
+   * elsewhere, or with TLS turned on or off). The four URLs are the caller's: a TLS URL left out is
+   * removed from an existing entry, so the cluster never names a listener that is closed. Other
+   * fields of an existing entry are kept. Returns true if it was created.
    */
-  async ensure(name: string, urls: { serviceUrl: string; brokerServiceUrl: string }): Promise<boolean> {
+  async ensure(name: string, urls: ClusterUrls): Promise<boolean> {
     checkClusterName(name);
     const path = clusterPath(name);
-    if (await this.ctx.clusters.create(path, { ...urls })) return true;
+    const wanted = definedUrls(urls);
+    if (await this.ctx.clusters.create(path, { ...wanted })) return true;
     const old = await this.ctx.clusters.get(path);
     // Skip the write (and its fsync) on the usual restart where nothing moved.
-    if (old?.value.serviceUrl !== urls.serviceUrl || old.value.brokerServiceUrl !== urls.brokerServiceUrl) {
-      await this.ctx.clusters.update(path, (current) => ({ ...current, ...urls }));
+    if (!old || !sameUrls(old.value, wanted)) {
+      await this.ctx.clusters.update(path, (current) => {
+        const next: ClusterData = { ...current };
+        for (const key of URL_KEYS) delete next[key];
+        return { ...next, ...wanted };
+      });
     }
     return false;
   }
+}
+
+/** The URLs a standalone manages in its own cluster's entry. */
+export interface ClusterUrls {
+  serviceUrl: string;
+  brokerServiceUrl: string;
+  serviceUrlTls?: string;
+  brokerServiceUrlTls?: string;
+}
+
+const URL_KEYS = ['serviceUrl', 'brokerServiceUrl', 'serviceUrlTls', 'brokerServiceUrlTls'] as const;
+
+function definedUrls(urls: ClusterUrls): ClusterData {
+  const out: ClusterData = {};
+  for (const key of URL_KEYS) {
+    const url = urls[key];
+    if (url !== undefined && url !== '') out[key] = url;
+  }
+  return out;
+}
+
+function sameUrls(current: ClusterData, wanted: ClusterData): boolean {
+  return URL_KEYS.every((key) => current[key] === wanted[key]);
 }
