@@ -74,14 +74,14 @@ class FaultyLedger implements Ledger {
     return this.inner.length;
   }
 
-  async append(data: Uint8Array): Promise<number> {
+  async append(data: Uint8Array, handOver = false): Promise<number> {
     const n = ++this.store.appendCount;
     const { failAppendNumber, appendLatencyMs } = this.store.faults;
     if (n === failAppendNumber) throw new InjectedFaultError(`append #${n} failed`);
     // Copy before waiting: the caller may reuse its buffer as soon as append returns.
-    const copy = appendLatencyMs ? Buffer.from(data) : data;
+    const copy = appendLatencyMs && !handOver ? Buffer.from(data) : data;
     if (appendLatencyMs) await sleep(appendLatencyMs);
-    return this.inner.append(copy);
+    return this.inner.append(copy, handOver);
   }
 
   async read(firstEntryId: number, lastEntryId: number): Promise<Buffer[]> {

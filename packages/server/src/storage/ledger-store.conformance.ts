@@ -79,6 +79,20 @@ export function ledgerStoreConformance(name: string, make: () => Promise<Conform
       expect((await ledger.read(0, 0))[0].toString()).toBe('first');
     });
 
+    it('reads back handed-over entries of every size, also after a restart', async () => {
+      const ledger = await subject.store.createLedger();
+      const sizes = [0, 7, 4095, 4096, 5000, 70_000, 262_144, 300_000, 3];
+      const data = sizes.map((n, i) => entryBytes(ledger.id, i, n));
+      const ids = await Promise.all(data.map((d) => ledger.append(d, true)));
+      expect(ids).toEqual(sizes.map((_, i) => i));
+      expect(ledger.length).toBe(sizes.reduce((a, b) => a + b, 0));
+      expect(await ledger.read(0, sizes.length - 1)).toEqual(data);
+      if (subject.reopen === undefined) return;
+      const store = await subject.reopen();
+      subject.store = store;
+      expect(await (await store.openLedger(ledger.id)).read(0, sizes.length - 1)).toEqual(data);
+    });
+
     it('reads arbitrary ranges across many entries', async () => {
       const ledger = await subject.store.createLedger();
       const sizes = Array.from({ length: 500 }, (_, i) => (i * 37) % 700);

@@ -36,8 +36,14 @@ export interface Ledger {
   readonly lastAddConfirmed: number;
   /** Bytes appended to this ledger so far. */
   readonly length: number;
-  /** Appends one entry; resolves with its entry id once it is durable under the store's SyncPolicy. */
-  append(data: Uint8Array): Promise<number>;
+  /**
+   * Appends one entry; resolves with its entry id once it is durable under the store's SyncPolicy.
+   * The store copies what it keeps of `data` before returning, so the caller may reuse its buffer,
+   * unless `handOver` is true: then the caller promises never to change those bytes again, and the
+   * store may keep and write them as they are (the managed ledger does, as it keeps the same bytes
+   * in its entry cache).
+   */
+  append(data: Uint8Array, handOver?: boolean): Promise<number>;
   /** Reads entries first..last inclusive (both ≤ lastAddConfirmed). */
   read(firstEntryId: number, lastEntryId: number): Promise<Buffer[]>;
   /** Seals the ledger: no more appends. Idempotent. */
@@ -115,7 +121,11 @@ export interface LedgerSummary {
 /** A topic's log: a list of ledgers plus the cursors of its durable subscriptions. */
 export interface ManagedLedger {
   readonly name: string;
-  /** Appends one entry; resolves once durable. Appends resolve in call order. */
+  /**
+   * Appends one entry; resolves once durable. Appends resolve in call order. The bytes are handed
+   * over: the caller must not change them afterwards (they are cached and written as they are; a
+   * view into a larger buffer is copied first, see entry-bytes.ts).
+   */
   append(data: Uint8Array): Promise<Position>;
   /** Reads up to `maxEntries` entries (and about `maxBytes`) starting at `from` inclusive, crossing ledger boundaries. */
   read(from: Position, maxEntries: number, maxBytes: number): Promise<Entry[]>;

@@ -2,6 +2,7 @@
 // highest_sequence_id), or CommandSendError(ChecksumError / PersistenceError / the topic's refusal).
 import { CommandType, ServerError } from '@magnetar/protocol';
 import type { SequenceInfo } from '../dedup/sequence-tracker.js';
+import { compactEntry } from '../../storage/entry-bytes.js';
 import { BrokerError } from '../errors.js';
 import { PersistentTopic } from '../topic/persistent-topic.js';
 import type { Handler } from './types.js';
@@ -30,9 +31,11 @@ export const handleSend: Handler = (conn, cmd, frame) => {
     return;
   }
   const messages = s.num_messages ?? payload.metadata.num_messages_in_batch ?? 1;
-  // The decoder hands out views into socket chunks; the entry gets its own copy so that caches
-  // hold exactly its bytes and not the whole chunk around them.
-  const data = Buffer.from(payload.headersAndPayload);
+  // The decoder hands out views: into a socket chunk (copied here, so that caches do not pin the
+  // whole chunk around the entry) or into a buffer of this frame alone when the frame spanned
+  // chunks (kept as it is: that copy already happened). The entry is not copied again on its way
+  // to disk (storage/entry-bytes.ts).
+  const data = compactEntry(payload.headersAndPayload);
   const topic = producer.topic;
   let publishing;
   if (topic instanceof PersistentTopic) {

@@ -61,11 +61,11 @@ export class DiskLedger implements Ledger, DurableListener {
     this.closedDurably = state === 'closed';
   }
 
-  append(data: Uint8Array): Promise<number> {
+  append(data: Uint8Array, handOver = false): Promise<number> {
     if (this.state !== 'open') return Promise.reject(new LedgerClosedError(this.id, this.state));
     if (data.length > MAX_ENTRY_BYTES)
       return Promise.reject(new EntryTooLargeError(data.length, MAX_ENTRY_BYTES));
-    return this.host.journal.append(RECORD_ENTRY, this.id, this.nextEntryId++, data, this);
+    return this.host.journal.append(RECORD_ENTRY, this.id, this.nextEntryId++, data, this, handOver);
   }
 
   read(firstEntryId: number, lastEntryId: number): Promise<Buffer[]> {

@@ -1,6 +1,8 @@
 /**
- * A commit group: the records of every ledger that arrived in one window, encoded back to back
- * into a few large buffers, written with one writev and made durable with one fdatasync.
+ * A commit group: the records of every ledger that arrived in one window, written with one writev
+ * and made durable with one fdatasync. Small records are encoded back to back into a few large
+ * pooled chunks; a large entry handed over by its caller is not copied: only its record header goes
+ * into the chunk, and the entry's own buffer follows it as the next writev buffer.
  */
 import type { JournalOp } from './journal-op.js';
 
@@ -24,13 +26,18 @@ export type GroupState =
 export class Group {
   state: GroupState = 'open';
   readonly ops: JournalOp[] = [];
-  /** Bytes encoded so far. */
+  /** Bytes encoded or attached so far. */
   bytes = 0;
   /** Offset in the buffer returned by the last `reserve`. */
   reservedAt = 0;
-  private readonly chunks: Buffer[] = [];
+  /** What writev will write, in order: pieces of chunks and attached entry buffers. */
+  private readonly parts: Buffer[] = [];
+  /** Chunks allocated from or for the pool; only these go back to it (never an attached buffer). */
+  private readonly pooled: Buffer[] = [];
   private chunk: Buffer | null = null;
   private used = 0;
+  /** Start in `chunk` of the bytes not yet in `parts`. */
+  private partStart = 0;
 
   constructor(
     /** Segment the group is written to. */
@@ -44,12 +51,15 @@ export class Group {
   /** Reserves `size` contiguous bytes; returns the buffer and sets `reservedAt` to their offset in it. */
   reserve(size: number): Buffer {
     if (this.chunk === null || this.chunk.length - this.used < size) {
-      if (this.chunk !== null) this.chunks.push(this.chunk.subarray(0, this.used));
-      this.chunk =
-        size <= POOLED_CHUNK_BYTES
-          ? (chunkPool.pop() ?? Buffer.allocUnsafeSlow(POOLED_CHUNK_BYTES))
-          : Buffer.allocUnsafeSlow(size);
+      this.closePart();
+      if (size <= POOLED_CHUNK_BYTES) {
+        this.chunk = chunkPool.pop() ?? Buffer.allocUnsafeSlow(POOLED_CHUNK_BYTES);
+        this.pooled.push(this.chunk);
+      } else {
+        this.chunk = Buffer.allocUnsafeSlow(size);
+      }
       this.used = 0;
+      this.partStart = 0;
     }
     this.reservedAt = this.used;
     this.used += size;
@@ -57,22 +67,34 @@ export class Group {
     return this.chunk;
   }
 
-  /** The encoded bytes, in order, for writev. */
+  /**
+   * Adds `data` right after the bytes reserved so far, without copying it: the caller guarantees
+   * the buffer is not changed until the group is durable. Later reserves continue in the same chunk.
+   */
+  attach(data: Buffer): void {
+    this.closePart();
+    this.parts.push(data);
+    this.bytes += data.length;
+  }
+
+  /** The group's bytes, in order, for writev. */
   buffers(): Buffer[] {
-    if (this.chunk !== null) {
-      this.chunks.push(this.chunk.subarray(0, this.used));
-      this.chunk = null;
-    }
-    return this.chunks;
+    this.closePart();
+    this.chunk = null;
+    return this.parts;
   }
 
   /** Returns pooled chunks once the bytes are on disk (reads are served by pread, not from these). */
   recycle(): void {
-    for (const c of this.chunks) {
-      if (c.buffer.byteLength === POOLED_CHUNK_BYTES && chunkPool.length < MAX_POOLED_CHUNKS) {
-        chunkPool.push(Buffer.from(c.buffer, 0, POOLED_CHUNK_BYTES));
-      }
-    }
-    this.chunks.length = 0;
+    for (const c of this.pooled) if (chunkPool.length < MAX_POOLED_CHUNKS) chunkPool.push(c);
+    this.pooled.length = 0;
+    this.parts.length = 0;
+  }
+
+  /** Moves the chunk's bytes reserved since the last part into `parts`. */
+  private closePart(): void {
+    if (this.chunk === null || this.used === this.partStart) return;
+    this.parts.push(this.chunk.subarray(this.partStart, this.used));
+    this.partStart = this.used;
   }
 }

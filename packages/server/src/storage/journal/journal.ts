@@ -12,7 +12,7 @@ import { fdatasync, writevFully } from './files.js';
 import { Group } from './group.js';
 import type { DurableListener } from './journal-op.js';
 import { JournalOp } from './journal-op.js';
-import { RECORD_HEADER_BYTES, writeRecord } from './record.js';
+import { RECORD_HEADER_BYTES, writeRecord, writeRecordHeader } from './record.js';
 import type { RecordType } from './record.js';
 
 export interface JournalConfig {
@@ -37,6 +37,12 @@ type JournalState =
   | 'fenced'
   /** Closed by its owner after a drain. */
   | 'closed';
+
+/**
+ * Handed-over entries from this size on are written from their own buffer (one more writev buffer)
+ * rather than copied into the group: below it a copy costs less than the extra buffer.
+ */
+export const MIN_ATTACHED_ENTRY_BYTES = 4 * 1024;
 
 /** Upper bound of one coalesced flush of queued groups. */
 const MAX_FLUSH_BYTES = 64 * 1024 * 1024;
@@ -65,21 +71,33 @@ export class Journal {
     this.tailSegment = firstSegment;
   }
 
-  /** Encodes a record into the open group; resolves with `entryId` once the group is durable. */
+  /**
+   * Encodes a record into the open group; resolves with `entryId` once the group is durable. With
+   * `handOver` (the caller will never change `data`), an entry of MIN_ATTACHED_ENTRY_BYTES or more
+   * is written from the caller's buffer instead of being copied into the group.
+   */
   append(
     type: RecordType,
     ledgerId: number,
     entryId: number,
     data: Uint8Array | null,
     listener: DurableListener | null,
+    handOver = false,
   ): Promise<number> {
     if (this.state !== 'running') return Promise.reject(this.refusal());
     const dataLength = data === null ? 0 : data.length;
     const size = RECORD_HEADER_BYTES + dataLength;
     const group = this.groupFor(size);
     const offset = this.tailOffset;
-    const buf = group.reserve(size);
-    writeRecord(buf, group.reservedAt, type, ledgerId, entryId, data);
+    if (data !== null && handOver && dataLength >= MIN_ATTACHED_ENTRY_BYTES) {
+      const view = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, dataLength);
+      const buf = group.reserve(RECORD_HEADER_BYTES);
+      writeRecordHeader(buf, group.reservedAt, type, ledgerId, entryId, view);
+      group.attach(view);
+    } else {
+      const buf = group.reserve(size);
+      writeRecord(buf, group.reservedAt, type, ledgerId, entryId, data);
+    }
     this.tailOffset += size;
     let op!: JournalOp;
     const promise = new Promise<number>((resolve, reject) => {

@@ -39,6 +39,27 @@ export function readU64(buf: Buffer, at: number): number {
   return buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * TWO_32;
 }
 
+/**
+ * Encodes only the RECORD_HEADER_BYTES header of a record whose data stays where it is (the
+ * journal writes it with writev right after the header); the CRC still covers the data.
+ */
+export function writeRecordHeader(
+  buf: Buffer,
+  at: number,
+  type: RecordType,
+  ledgerId: number,
+  entryId: number,
+  data: Buffer,
+): void {
+  buf.writeUInt32LE(BODY_HEADER_BYTES + data.length, at);
+  buf.writeUInt32LE(type, at + 8);
+  writeU64(buf, at + 12, ledgerId);
+  writeU64(buf, at + 20, entryId);
+  // crc32c(a ++ b) = crc32c(b, crc32c(a)): the body is checksummed in two pieces, not joined.
+  const headerCrc = crc32c(buf.subarray(at + RECORD_PREFIX_BYTES, at + RECORD_HEADER_BYTES));
+  buf.writeUInt32LE(crc32c(data, headerCrc), at + 4);
+}
+
 /** Encodes one record at `at` (the caller has reserved RECORD_HEADER_BYTES + data.length); returns its end. */
 export function writeRecord(
   buf: Buffer,

@@ -7,6 +7,7 @@
  * (Pulsar: ManagedLedgerImpl.addEntry, OpAddEntry and the ledger roll-over.)
  */
 import type { Clock } from '../../util/clock.js';
+import { compactEntry } from '../entry-bytes.js';
 import type { Ledger, ManagedLedgerConfig, Position } from '../types.js';
 
 export interface PipelineOwner {
@@ -89,8 +90,10 @@ export class AppendPipeline {
   append(data: Uint8Array): Promise<Position> {
     if (this.closing || this.state === 'closed') return Promise.reject(new Error('managed ledger is closed'));
     if (this.state === 'failed') return Promise.reject(this.failedError());
-    // Copy once: the cache keeps this buffer, and a view would pin the caller's whole (socket) buffer.
-    const data_ = Buffer.from(data);
+    // The cache keeps this buffer: a view into a larger buffer is copied (it would pin the caller's
+    // whole socket chunk), compact bytes are kept. Either way they are handed to the ledger, which
+    // then writes them without copying them again.
+    const data_ = compactEntry(data);
     return new Promise<Position>((resolve, reject) => {
       const op = new AppendOp(data_, resolve, reject);
       if (this.state === 'ready' && this.isTooOld()) this.startRoll();
@@ -114,7 +117,7 @@ export class AppendPipeline {
     this.inFlight.push(op);
     this.issuedBytes += op.data.length;
     this.issuedEntries++;
-    this.ledger.append(op.data).then(
+    this.ledger.append(op.data, true).then(
       (entryId) => this.onWritten(op, entryId),
       (err: unknown) => this.onWriteFailed(op, err),
     );

@@ -50,10 +50,10 @@ export class InstrumentedLedgerStore implements LedgerStore {
       get length() {
         return ledger.length;
       },
-      append(data) {
+      append(data, handOver) {
         if (store.failAppendsAfter <= 0) return Promise.reject(new Error('injected append failure'));
         store.failAppendsAfter--;
-        return ledger.append(data);
+        return ledger.append(data, handOver);
       },
       read(first, last) {
         store.reads++;

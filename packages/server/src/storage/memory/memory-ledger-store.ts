@@ -5,6 +5,7 @@
  * appends acknowledged in call order, reads only up to lastAddConfirmed, and opening a ledger
  * seals it (fencing, as BookKeeper's recovery open does) so a stale writer cannot add to it.
  */
+import { compactEntry } from '../entry-bytes.js';
 import type { Ledger, LedgerStore } from '../types.js';
 
 /** The life of an in-memory ledger. */
@@ -31,10 +32,11 @@ class MemoryLedger implements Ledger {
     return this.bytes;
   }
 
-  append(data: Uint8Array): Promise<number> {
+  append(data: Uint8Array, handOver = false): Promise<number> {
     if (this.state !== 'open') return Promise.reject(new Error(`ledger ${this.id} is ${this.state}`));
-    // Copy: the caller may reuse its buffer once append returns, and reads must see what was appended.
-    const copy = Buffer.from(data);
+    // Copy unless handed over: the caller may reuse its buffer once append returns, and reads must
+    // see what was appended.
+    const copy = handOver ? compactEntry(data) : Buffer.from(data);
     this.entries.push(copy);
     this.bytes += copy.length;
     return Promise.resolve(this.entries.length - 1);
