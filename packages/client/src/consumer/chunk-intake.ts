@@ -96,7 +96,8 @@ export class ChunkIntake {
 
   /** Every chunk of the delivered chunked message `id` names, or undefined for a plain message. */
   chunksOf(id: MessageId): MessageId[] | undefined {
-    const known = this.delivered.get(id.entryKey());
+    // Called for every message acknowledged: skip building its key when no chunked message is out.
+    const known = this.delivered.size === 0 ? undefined : this.delivered.get(id.entryKey());
     if (known) return known;
     return id instanceof ChunkMessageId ? [...id.entries()] : undefined;
   }

@@ -93,7 +93,8 @@ export class BatchContainer implements BatchBuilder {
     this.bytes = 0;
     const first = items[0];
     const last = items[items.length - 1];
-    const payload = encodeBatch(items.map((i) => ({ metadata: i.metadata, payload: i.payload })));
+    // Each item already has the { metadata, payload } shape the batch framing reads.
+    const payload = encodeBatch(items);
     const metadata: MessageMetadata = {
       producer_name: producerName,
       sequence_id: first.sequenceId,

@@ -19,7 +19,6 @@ import type { MessageId } from '../message-id.js';
 import { Backoff } from '../util/backoff.js';
 import { retryUntilDeadline } from '../util/retry.js';
 import type { Cancel } from '../util/clock.js';
-import { deferred } from '../util/deferred.js';
 import { Semaphore } from '../util/semaphore.js';
 import { BatchContainer, type BatchBuilder } from './batch-container.js';
 import { chunkCallbacks, chunkCapacity, chunkMetadata, chunkUuid, splitPayload } from './chunking.js';
@@ -33,6 +32,25 @@ const COMPRESSION_NONE = 0;
 const TOPIC_TERMINATED = 15;
 /** Pulsar's documented default until CONNECTED tells the real limit. */
 const DEFAULT_MAX_MESSAGE_SIZE = 5 * 1024 * 1024;
+
+/** One admitted message's completion: gives its pending-queue permit back, then settles `send`. */
+class MessageCompletion implements SendCallback {
+  constructor(
+    private readonly permits: Semaphore,
+    private readonly settle: (id: MessageId) => void,
+    private readonly fail: (err: unknown) => void,
+  ) {}
+
+  resolve(id: MessageId): void {
+    this.permits.release();
+    this.settle(id);
+  }
+
+  reject(err: unknown): void {
+    this.permits.release();
+    this.fail(err);
+  }
+}
 
 /**
  * Producer states: 'connecting' while (re)creating on a broker, 'ready' while SENDs flow,
@@ -105,35 +123,44 @@ export class PartitionProducer implements ProducerHandler {
 
   /**
    * Admits `msg` into the pending queue and resolves with its id once the broker persisted it.
-   * `wait` says whether to wait for room when the queue is full, or fail at once.
+   * `wait` says whether to wait for room when the queue is full, or fail at once. Errors come back
+   * as a rejected promise, never thrown.
    */
-  async send(msg: ProducerMessage, wait: boolean): Promise<MessageId> {
-    if (this.state === 'closing' || this.state === 'closed') throw new AlreadyClosedError('producer');
-    checkPriority(msg.priority);
+  send(msg: ProducerMessage, wait: boolean): Promise<MessageId> {
+    if (this.isClosing()) return Promise.reject(new AlreadyClosedError('producer'));
+    try {
+      checkPriority(msg.priority);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     const max = this.conn?.maxMessageSize ?? Infinity;
     if (!this.cfg.chunkingEnabled && msg.data.length > max)
-      throw new MessageTooBigError(msg.data.length, max);
+      return Promise.reject(new MessageTooBigError(msg.data.length, max));
     if (!this.permits.tryAcquire()) {
-      if (!wait) throw new ProducerQueueIsFullError();
-      await this.permits.acquire();
-      if (this.isClosing()) {
-        this.permits.release();
-        throw new AlreadyClosedError('producer');
-      }
+      if (!wait) return Promise.reject(new ProducerQueueIsFullError());
+      return this.sendWhenRoom(msg);
     }
-    const d = deferred<MessageId>();
-    const callback: SendCallback = {
-      resolve: (id) => {
-        this.permits.release();
-        d.resolve(id);
-      },
-      reject: (err) => {
-        this.permits.release();
-        d.reject(err);
-      },
-    };
-    this.enqueue(msg, callback);
-    return d.promise;
+    return this.admit(msg);
+  }
+
+  /** The slow path of `send`: waits for a permit (back-pressure), then admits the message. */
+  private async sendWhenRoom(msg: ProducerMessage): Promise<MessageId> {
+    await this.permits.acquire();
+    if (this.isClosing()) {
+      this.permits.release();
+      throw new AlreadyClosedError('producer');
+    }
+    return this.admit(msg);
+  }
+
+  /**
+   * Enqueues a message that holds a permit. The hot path of `send`: one promise and one small
+   * callback object per message (before: an async wrapper, a deferred and two closures).
+   */
+  private admit(msg: ProducerMessage): Promise<MessageId> {
+    return new Promise<MessageId>((resolve, reject) =>
+      this.enqueue(msg, new MessageCompletion(this.permits, resolve, reject)),
+    );
   }
 
   private isClosing(): boolean {

@@ -91,7 +91,8 @@ export interface ResolvedProducerConfig {
   schema: SchemaInfo | undefined;
 }
 
+/** How a message's outcome is reported; always called as methods (`cb.resolve(id)`), exactly once. */
 export interface SendCallback {
-  resolve: (id: MessageId) => void;
-  reject: (err: unknown) => void;
+  resolve(id: MessageId): void;
+  reject(err: unknown): void;
 }

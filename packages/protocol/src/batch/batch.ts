@@ -1,7 +1,6 @@
 import { ProtocolError } from '../errors.js';
-import { SINGLE_MESSAGE_METADATA_DESCRIPTOR, decodeSingleMessageMetadata } from '../messages.js';
 import type { SingleMessageMetadata } from '../schema/types-common.js';
-import { encodeInto, measure } from '../wire/codec.js';
+import { readSingleMetadata, singleMetadataSize, writeSingleMetadata } from './single-metadata.js';
 
 /**
  * Batch payloads (developing-binary-protocol.md, "Batch messages"): the uncompressed payload of a
@@ -9,7 +8,8 @@ import { encodeInto, measure } from '../wire/codec.js';
  */
 
 export interface BatchMessage {
-  metadata: SingleMessageMetadata;
+  /** payload_size, if set, is ignored: the payload's length is written. */
+  metadata: Omit<SingleMessageMetadata, 'payload_size'> & { payload_size?: number };
   payload: Uint8Array;
 }
 
@@ -19,23 +19,27 @@ export interface ParsedBatchMessage {
   payload: Buffer;
 }
 
-/** Builds a batch payload; sets each metadata's payload_size (on a copy, not the caller's object). */
+/**
+ * Builds a batch payload; each message's payload_size is its payload's length (the caller's
+ * metadata objects are read, never changed). One sizing pass, one buffer, one writing pass.
+ */
 export function serializeBatch(messages: readonly BatchMessage[]): Buffer {
-  const metas = messages.map((m) => ({ ...m.metadata, payload_size: m.payload.length }));
-  // measure/encodeInto share per-call state, so each metadata is measured right before it is
-  // written: first a pass for sizes only, then a pass that measures and writes again.
   let total = 0;
-  for (let i = 0; i < metas.length; i++)
-    total += 4 + measure(SINGLE_MESSAGE_METADATA_DESCRIPTOR, metas[i]) + messages[i].payload.length;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    total += 4 + singleMetadataSize(m.metadata, m.payload.length) + m.payload.length;
+  }
   const buf = Buffer.allocUnsafe(total);
   let pos = 0;
-  for (let i = 0; i < metas.length; i++) {
-    const size = measure(SINGLE_MESSAGE_METADATA_DESCRIPTOR, metas[i]);
-    buf.writeUInt32BE(size, pos);
-    pos = encodeInto(SINGLE_MESSAGE_METADATA_DESCRIPTOR, metas[i], buf, pos + 4);
-    buf.set(messages[i].payload, pos);
-    pos += messages[i].payload.length;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    const metaEnd = writeSingleMetadata(m.metadata, m.payload.length, buf, pos + 4);
+    buf.writeUInt32BE(metaEnd - pos - 4, pos);
+    buf.set(m.payload, metaEnd);
+    pos = metaEnd + m.payload.length;
   }
+  // Pair assertion: the writer wrote exactly what the sizing pass promised.
+  if (pos !== total) throw new Error(`serializeBatch wrote ${pos} bytes, sized ${total}`);
   return buf;
 }
 
@@ -61,7 +65,7 @@ export function parseBatch(payload: Buffer, count: number): ParsedBatchMessage[]
     if (metaSize > payload.length - pos) throw malformed(`message ${i}: metadata runs past the end`);
     let metadata: SingleMessageMetadata;
     try {
-      metadata = decodeSingleMessageMetadata(payload, pos, pos + metaSize);
+      metadata = readSingleMetadata(payload, pos, pos + metaSize);
     } catch (err) {
       throw new ProtocolError('MALFORMED_BATCH', `message ${i}: bad metadata`, { cause: err });
     }
