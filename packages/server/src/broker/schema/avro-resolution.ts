@@ -5,13 +5,26 @@
  * namespaces and checks defaults; the walk over the two parsed trees is ours, so that each rule
  * (promotions, defaults of missing fields, names and aliases, enum symbols, unions) is explicit.
  */
-import avro from 'avsc';
+import { createRequire } from 'node:module';
+import type * as avro from 'avsc';
 
 type AvroType = avro.Type;
 
+/*
+ * avsc is loaded on the first Avro schema parsed, not at import: it costs ~17 ms of start-up and
+ * ~7 MiB of idle memory (BENCHMARKS.md), and most brokers never see an Avro schema. The import
+ * above is type-only; `require` is synchronous, so parsing stays synchronous.
+ */
+const requireLib = createRequire(import.meta.url);
+let avsc: typeof avro | undefined;
+
+function loadAvsc(): typeof avro {
+  return (avsc ??= requireLib('avsc') as typeof avro);
+}
+
 /** Parses an Avro schema definition (JSON text); throws with avsc's reason when it is not valid. */
 export function parseAvroSchema(definition: string): AvroType {
-  return avro.Type.forSchema(JSON.parse(definition) as avro.Schema, { wrapUnions: false });
+  return loadAvsc().Type.forSchema(JSON.parse(definition) as avro.Schema, { wrapUnions: false });
 }
 
 /** Writer types each reader type accepts besides itself (the specification's promotions). */
