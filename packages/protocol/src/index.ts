@@ -16,6 +16,7 @@ export * from './messages.js';
 // frames, batches, compression, ids, names, hashes
 export * from './frame/constants.js';
 export { serializeCommand, serializeCommandHeader, serializePayloadCommand } from './frame/serialize.js';
+export { COALESCE_MAX_FRAME_BYTES, coalesceFrames } from './frame/coalesce.js';
 export { FrameDecoder, parseFrame } from './frame/decoder.js';
 export type { FrameDecoderOptions } from './frame/decoder.js';
 export { parseEntry, parsePayloadSection } from './frame/payload.js';

@@ -7,6 +7,7 @@ import { deferred } from '../util/deferred.js';
 import { dispatchFrame } from './dispatch.js';
 import { tlsConnectOptions, type ClientTls } from './tls-options.js';
 import { CommandType, FrameReader, encodeCommand, type Command, type DecodedFrame } from './wire.js';
+import { WriteQueue } from './write-queue.js';
 
 /** Version string sent in CONNECT.client_version. */
 export const CLIENT_VERSION = 'magnetar-client-0.1.0';
@@ -80,6 +81,8 @@ export class ClientConnection {
   readonly consumers = new Map<number, ConsumerHandler>();
   private readonly requests = new Map<number, PendingRequest>();
   private readonly socket: net.Socket;
+  /** Every outgoing frame goes through here: coalesced per tick, paused while the socket is full. */
+  private readonly out: WriteQueue;
   private reader = new FrameReader(DEFAULT_MAX_MESSAGE_SIZE + FRAME_OVERHEAD_BYTES);
   /** A larger frame limit the broker advertised, applied once the current reader is drained. */
   private widenReaderTo: number | undefined;
@@ -100,6 +103,7 @@ export class ClientConnection {
       this.socket = net.connect({ host: opts.host, port: opts.port, noDelay: true });
       this.socket.on('connect', () => void this.sendConnect());
     }
+    this.out = new WriteQueue(this.socket);
     this.socket.on('data', (chunk) => this.onData(chunk));
     this.socket.on('error', (err) => this.close(this.socketError(err)));
     this.socket.on('close', () =>
@@ -132,10 +136,14 @@ export class ClientConnection {
     else this.closeListeners.push(listener);
   }
 
-  /** Writes one encoded frame; a write after close is dropped (the reconnect path resends). */
+  /**
+   * Queues one encoded frame; frames queued in one tick leave together, in order (write-queue.ts).
+   * Returns false only when the connection is closed: the frame is dropped (the reconnect path
+   * resends what matters).
+   */
   write(frame: Buffer): boolean {
     if (this.state === 'closed') return false;
-    this.socket.write(frame);
+    this.out.write(frame);
     return true;
   }
 
@@ -207,6 +215,10 @@ export class ClientConnection {
     const wasReady = this.state === 'ready';
     this.state = 'closed';
     if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
+    // Frames written just before close still go to the kernel, as they did when each write went
+    // straight to the socket; then the rest is dropped with the socket.
+    if (!this.socket.destroyed && !this.socket.connecting) this.out.flushNow();
+    this.out.clear();
     this.socket.destroy();
     this.handshake.reject(err);
     if (wasReady) this.opts.log('info', `connection to ${this.address} closed: ${err.message}`);

@@ -74,6 +74,11 @@ export interface DecodedFrame {
 
 export const CommandType = protocol.CommandType;
 
+/** Runs of small frames joined into one buffer each, large frames as they are (same bytes, same order). */
+export function coalesceFrames(frames: readonly Buffer[]): Buffer[] {
+  return (protocol.coalesceFrames as (f: readonly Buffer[]) => Buffer[])(frames);
+}
+
 export function encodeCommand(cmd: Command): Buffer {
   return (protocol.serializeCommand as (c: unknown) => Buffer)(cmd);
 }

@@ -28,9 +28,9 @@ export function single(
  */
 export class OpSend {
   state: 'pending' | 'done' = 'pending';
-  /** Settles (never rejects) when the op completes either way; `flush` and `close` wait on it. */
-  readonly settled: Promise<void>;
-  private markSettled!: () => void;
+  /** Made only when someone waits (`flush`, `close`): most ops complete without being awaited. */
+  private settledPromise: Promise<void> | undefined;
+  private markSettled: (() => void) | undefined;
 
   constructor(
     readonly sequenceId: number,
@@ -41,8 +41,13 @@ export class OpSend {
     readonly createdAt: number,
     /** Batched ops resolve each message with its batch index; single ones with -1. */
     readonly batched: boolean,
-  ) {
-    this.settled = new Promise((resolve) => (this.markSettled = resolve));
+  ) {}
+
+  /** Settles (never rejects) when the op completes either way; `flush` and `close` wait on it. */
+  get settled(): Promise<void> {
+    if (this.state === 'done') return Promise.resolve();
+    this.settledPromise ??= new Promise((resolve) => (this.markSettled = resolve));
+    return this.settledPromise;
   }
 
   /** Frames a SEND (CommandSend + MessageMetadata + payload) as a new pending op. */
@@ -77,7 +82,7 @@ export class OpSend {
         : new MessageId(ledgerId, entryId, partition, -1, 0);
       this.callbacks[i].resolve(id);
     }
-    this.markSettled();
+    this.markSettled?.();
   }
 
   /**
@@ -93,6 +98,6 @@ export class OpSend {
     if (this.state === 'done') return;
     this.state = 'done';
     for (const cb of this.callbacks) cb.reject(err);
-    this.markSettled();
+    this.markSettled?.();
   }
 }

@@ -254,7 +254,16 @@ export class PartitionProducer implements ProducerHandler {
     callbacks: SendCallback[],
     kind: SendFrame['kind'],
   ): OpSend {
-    const frame = { ...ids, producerId: this.producerId, schemaVersion: this.schemaVersion, kind };
+    // Field by field, not `{ ...ids, … }`: on Node 20 a spread followed by more properties took
+    // ~1 µs per call, a quarter of the load generator's time without batching.
+    const frame: SendFrame = {
+      sequenceId: ids.sequenceId,
+      highestSequenceId: ids.highestSequenceId,
+      numMessages: ids.numMessages,
+      producerId: this.producerId,
+      schemaVersion: this.schemaVersion,
+      kind,
+    };
     return OpSend.framed(frame, metadata, body, callbacks, this.ctx.time.now());
   }
 

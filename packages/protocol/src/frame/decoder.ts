@@ -1,6 +1,7 @@
 import { MAX_FRAME_SIZE_DEFAULT } from './constants.js';
 import { ProtocolError } from '../errors.js';
 import { decodeBaseCommand } from '../messages.js';
+import { decodeHotCommand } from '../hot/decode.js';
 import { parsePayloadSection } from './payload.js';
 import type { Frame } from './types.js';
 
@@ -184,7 +185,8 @@ export function parseFrame(bytes: Buffer): Frame {
     );
   }
   const commandEnd = 8 + commandSize;
-  const command = decodeBaseCommand(bytes, 8, commandEnd);
+  // The hot commands by hand (hot/decode.ts); anything it does not take, by the generic codec.
+  const command = decodeHotCommand(bytes, 8, commandEnd) ?? decodeBaseCommand(bytes, 8, commandEnd);
   // Without its type a command cannot be dispatched; no client leaves it out.
   if (command.type === undefined) throw new ProtocolError('MALFORMED_FRAME', 'command without a type');
   if (commandEnd === bytes.length) return { command, frameSize: bytes.length };

@@ -1,14 +1,26 @@
 import type { Socket } from 'node:net';
+import { coalesceFrames } from '@magnetar/protocol';
+
+/**
+ * Once this much is queued it is written at once instead of at the end of the tick, so that a
+ * dispatcher delivering a long read batch does not hold the first frames until the last is queued.
+ */
+const FLUSH_AT_BYTES = 64 * 1024;
 
 /**
  * The one place where a connection's bytes go out (STYLE.md, "Back-pressure in one place each way").
- * Frames queued during one tick are written together inside cork/uncork, so a burst of MESSAGE or
- * SEND_RECEIPT frames becomes a few large writes rather than one syscall each. When the socket's
- * buffer is full, `writable` turns false until 'drain', and dispatchers stop reading for this
- * connection; a peer that never drains is dropped after `maxBufferedBytes`.
+ * Frames queued during one tick (or until `FLUSH_AT_BYTES` are queued) are written together: runs
+ * of small frames copied into one buffer (`coalesceFrames`), large ones as they are, inside
+ * cork/uncork, so a burst of MESSAGE or SEND_RECEIPT frames becomes one write of a few buffers
+ * rather than a writev of one iovec per frame. When the socket's buffer is full, `writable` turns
+ * false until 'drain', and dispatchers stop reading for this connection; a peer that never drains
+ * is dropped after `maxBufferedBytes` (checked at the end of the tick, never inside `write`).
  */
 export class Outbound {
   private queue: Buffer[] = [];
+  private queuedBytes = 0;
+  /** Something was written since the last overflow check. */
+  private wrote = false;
   private scheduled = false;
   private blocked = false;
   private readonly drainListeners = new Set<() => void>();
@@ -31,6 +43,8 @@ export class Outbound {
 
   write(buf: Buffer): void {
     this.queue.push(buf);
+    this.queuedBytes += buf.length;
+    if (this.queuedBytes >= FLUSH_AT_BYTES) this.writeQueued();
     if (!this.scheduled) {
       this.scheduled = true;
       process.nextTick(this.flush);
@@ -50,17 +64,24 @@ export class Outbound {
 
   private readonly flush = (): void => {
     this.scheduled = false;
-    const q = this.queue;
-    if (q.length === 0 || this.socket.destroyed) {
-      this.queue = [];
-      return;
-    }
-    this.queue = [];
-    this.socket.cork();
-    let ok = true;
-    for (const b of q) ok = this.socket.write(b);
-    this.socket.uncork();
-    if (!ok) this.blocked = true;
+    this.writeQueued();
+    if (!this.wrote) return;
+    this.wrote = false;
     if (this.socket.writableLength > this.maxBufferedBytes) this.onOverflow();
   };
+
+  /** Hands everything queued to the socket (nothing once it is ended or destroyed). */
+  private writeQueued(): void {
+    const q = this.queue;
+    this.queue = [];
+    this.queuedBytes = 0;
+    if (q.length === 0 || this.socket.destroyed || this.socket.writableEnded) return;
+    const out = q.length === 1 ? q : coalesceFrames(q);
+    this.socket.cork();
+    let ok = true;
+    for (const b of out) ok = this.socket.write(b);
+    this.socket.uncork();
+    this.wrote = true;
+    if (!ok) this.blocked = true;
+  }
 }
