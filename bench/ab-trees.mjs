@@ -7,7 +7,10 @@
 //        [--duration 20] [--warmup 2] [--json FILE]
 //
 // BEFORE_DIR must resolve @magnetar/* to its own packages (node_modules/@magnetar/* linking to
-// BEFORE_DIR/packages/*), else it runs the after code; check with a file checksum first.
+// BEFORE_DIR/packages/*), else it runs the after code; check with a file checksum first. When the
+// working tree holds other people's uncommitted edits (the load generator in packages/cli, say),
+// build AFTER_DIR the same way (git archive HEAD plus the change's files only), or their edits are
+// measured as part of the change.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
