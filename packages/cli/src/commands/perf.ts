@@ -40,6 +40,11 @@ function addCommonOptions(cmd: Command, mode: PerfMode): Command {
     )
     .option('--topics <n>', 'number of topics', d.topics)
     .option(
+      '--setup-concurrency <n>',
+      'producers (and consumers) created at once before the run; keep it under the broker’s maxPendingRequestsPerConnection',
+      d.setupConcurrency,
+    )
+    .option(
       '--partitions <n>',
       'create each topic as a partitioned topic with n partitions first (via --admin-url); 0 = leave as is',
       d.partitions,

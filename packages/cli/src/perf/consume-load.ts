@@ -5,6 +5,7 @@
  * stamps in milliseconds when it closes the batch, so it has 1 ms resolution.
  */
 import type { Client, Consumer, ConsumerConfig } from '@magnetar/client';
+import { mapLimited } from './concurrency.js';
 import type { PerfOptions } from './options.js';
 import { LatencyRecorder, Meter } from './stats.js';
 
@@ -48,13 +49,24 @@ export class ConsumeLoad {
     this.limitReached = new Promise((resolve) => (this.onLimit = resolve));
   }
 
-  /** Subscribes every consumer, then starts their receive loops. */
+  /** Consumers subscribed so far. */
+  get count(): number {
+    return this.consumers.length;
+  }
+
+  /**
+   * Subscribes every consumer (one at a time per topic, --setup-concurrency topics at once), then
+   * starts their receive loops.
+   */
   async start(client: Client): Promise<void> {
-    for (const topic of this.opts.topics) {
+    const perTopic = await mapLimited(this.opts.topics, this.opts.setupConcurrency, async (topic) => {
+      const made: Consumer[] = [];
       for (let i = 0; i < this.opts.consumersPerTopic; i++) {
-        this.consumers.push(await client.subscribe(consumerConfig(this.opts, topic)));
+        made.push(await client.subscribe(consumerConfig(this.opts, topic)));
       }
-    }
+      return made;
+    });
+    this.consumers.push(...perTopic.flat());
     for (const c of this.consumers) this.loops.push(this.receiveLoop(c));
   }
 

@@ -35,6 +35,7 @@ export interface PerfFlags extends ClientSecurityFlags {
   batching?: boolean;
   compression?: string;
   topics?: string;
+  setupConcurrency?: string;
   partitions?: string;
   producersPerTopic?: string;
   consumersPerTopic?: string;
@@ -77,6 +78,13 @@ export interface PerfOptions {
   partitions: number;
   producersPerTopic: number;
   consumersPerTopic: number;
+  /**
+   * Producers, and consumers, being created at once before the run starts (each creation is a few
+   * requests in turn on the client's one pooled connection). Bounded so that many topics stay under
+   * the broker's maxPendingRequestsPerConnection (1,000 by default): past it the broker refuses
+   * with TooManyRequests, which the client does not retry for the partitioned-metadata lookup.
+   */
+  setupConcurrency: number;
   subscription: string;
   subscriptionType: SubscriptionType;
   subscriptionPosition: InitialPositionName;
@@ -106,6 +114,7 @@ export const PERF_DEFAULTS = {
   batchDelayMs: '1',
   compression: 'none',
   topics: '1',
+  setupConcurrency: '100',
   partitions: '0',
   producersPerTopic: '1',
   consumersPerTopic: '1',
@@ -207,6 +216,12 @@ export function parsePerfOptions(mode: PerfMode, topic: string, flags: PerfFlags
       flags.consumersPerTopic ?? d.consumersPerTopic,
       1,
       MAX_CLIENTS_PER_TOPIC,
+    ),
+    setupConcurrency: integer(
+      '--setup-concurrency',
+      flags.setupConcurrency ?? d.setupConcurrency,
+      1,
+      100_000,
     ),
     subscription: flags.subscription ?? d.subscription,
     subscriptionType: choice(

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Client, Producer, ProducerConfig, ProducerMessage } from '@magnetar/client';
+import { mapLimited } from './concurrency.js';
 import type { PerfOptions } from './options.js';
 import { TokenBucket } from './rate-limiter.js';
 import { LatencyRecorder, Meter } from './stats.js';
@@ -71,23 +72,29 @@ export class PublishLoad {
     this.limitReached = new Promise((resolve) => (this.onLimit = resolve));
   }
 
+  /** Producers created so far. */
+  get count(): number {
+    return this.slots.length;
+  }
+
   get inFlight(): number {
     let n = 0;
     for (const s of this.slots) n += s.inFlight;
     return n;
   }
 
-  /** Creates every producer (one at a time per topic, all topics at once), then starts sending. */
+  /**
+   * Creates every producer (one at a time per topic, --setup-concurrency topics at once), then
+   * starts sending.
+   */
   async start(client: Client): Promise<void> {
-    const perTopic = await Promise.all(
-      this.opts.topics.map(async (topic) => {
-        const made: Producer[] = [];
-        for (let i = 0; i < this.opts.producersPerTopic; i++) {
-          made.push(await client.createProducer(producerConfig(this.opts, topic)));
-        }
-        return made;
-      }),
-    );
+    const perTopic = await mapLimited(this.opts.topics, this.opts.setupConcurrency, async (topic) => {
+      const made: Producer[] = [];
+      for (let i = 0; i < this.opts.producersPerTopic; i++) {
+        made.push(await client.createProducer(producerConfig(this.opts, topic)));
+      }
+      return made;
+    });
     for (const producer of perTopic.flat()) this.slots.push({ producer, inFlight: 0 });
     if (!this.bucket.unlimited) this.timer = setInterval(this.pump, PUMP_INTERVAL_MS);
     this.pump();
@@ -106,16 +113,7 @@ export class PublishLoad {
     let budget = this.bucket.available(now);
     const left = this.opts.numMessages > 0 ? this.opts.numMessages - this.issued : Infinity;
     if (left < budget) budget = left;
-    let sent = 0;
-    const n = this.slots.length;
-    // Rotate the first producer so that a small budget is spread over all of them.
-    for (let k = 0; k < n && sent < budget; k++) {
-      const slot = this.slots[(this.next + k) % n];
-      const room = Math.min(this.opts.maxPending - slot.inFlight, budget - sent);
-      for (let i = 0; i < room; i++) this.sendOne(slot);
-      if (room > 0) sent += room;
-    }
-    this.next = (this.next + 1) % n;
+    const sent = this.spread(budget);
     this.bucket.take(sent, now);
     this.issued += sent;
     if (this.opts.numMessages > 0 && this.issued >= this.opts.numMessages) {
@@ -123,6 +121,38 @@ export class PublishLoad {
       this.onLimit?.();
     }
   };
+
+  /**
+   * Hands up to `budget` messages to the producers, round-robin from where the previous pump
+   * stopped. Each round over the producers gives each its share of what is left at the round's
+   * start (`left ÷ producers`, at least one) within its window; it stops when the budget is spent or
+   * a whole round found no window room. So a rate-limited run over many topics sends one message to
+   * each of the next `budget` producers (10,000 topics at 10 msg/s each really are 10 msg/s per
+   * topic, not a burst of 100 every 10 s), an unlimited run (budget Infinity) fills every window as
+   * before, and a single producer gets the whole budget. Returns how many were sent.
+   */
+  private spread(budget: number): number {
+    const n = this.slots.length;
+    let sent = 0;
+    let cursor = this.next;
+    let fullInARow = 0;
+    let share = 0;
+    for (let visit = 0; sent < budget && fullInARow < n; visit++) {
+      if (visit % n === 0) share = Math.max(1, Math.floor((budget - sent) / n));
+      const slot = this.slots[cursor];
+      cursor = cursor + 1 === n ? 0 : cursor + 1;
+      const room = Math.min(this.opts.maxPending - slot.inFlight, share);
+      if (room <= 0) {
+        fullInARow++;
+        continue;
+      }
+      fullInARow = 0;
+      for (let i = 0; i < room; i++) this.sendOne(slot);
+      sent += room;
+    }
+    this.next = cursor;
+    return sent;
+  }
 
   private sendOne(slot: ProducerSlot): void {
     slot.inFlight++;

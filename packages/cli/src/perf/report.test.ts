@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePerfOptions } from './options.js';
-import { formatProgress, formatSummary, keptUp, type PerfResult } from './report.js';
+import { formatProgress, formatSetup, formatSummary, keptUp, setupTimes, type PerfResult } from './report.js';
 
 const lat = { count: 10, mean: 1.5, p50: 1.234, p95: 2, p99: 12.34, p999: 123.4, max: 200 };
 
@@ -28,6 +28,7 @@ describe('report', () => {
       options,
       warmupS: 1,
       measuredS: 20,
+      setup: setupTimes(1, 12.4, 1, 3),
       publish: {
         messages: 200_000,
         bytes: 2e7,
@@ -57,6 +58,19 @@ describe('report', () => {
     expect(text).toContain('measured 20.0 s after 1 s warm-up');
     expect(text).toContain('published 200,000 msgs: 10,000 msg/s 1.00 MB/s, errors 0');
     expect(text).toContain('consumer kept up: yes (backlog at stop 1,000, max 2,000; drained in 0.1 s)');
+    expect(text).toContain('set-up: 1 consumers subscribed in 0.01 s, 1 producers created in 0.00 s');
+  });
+
+  it('reports the time to create consumers and producers, for the sides a run has', () => {
+    expect(setupTimes(10_000, 4_212.6, 10_000, 2_500)).toEqual({
+      consumers: { count: 10_000, seconds: 4.213 },
+      producers: { count: 10_000, seconds: 2.5 },
+    });
+    expect(setupTimes(undefined, 0.2, 3, 1_000)).toEqual({ producers: { count: 3, seconds: 1 } });
+    expect(formatSetup(setupTimes(10_000, 4_212.6, 10_000, 2_500))).toBe(
+      'set-up: 10,000 consumers subscribed in 4.21 s, 10,000 producers created in 2.50 s',
+    );
+    expect(formatSetup(setupTimes(2, 1_500, undefined, 0))).toBe('set-up: 2 consumers subscribed in 1.50 s');
   });
 
   it('calls a backlog under one second of publishing "kept up"', () => {

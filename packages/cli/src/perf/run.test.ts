@@ -59,6 +59,9 @@ describe('runPerf against a broker', () => {
         batching,
       });
       expect(result.options.topics).toEqual([`perf-e2e-${batching}-0`, `perf-e2e-${batching}-1`]);
+      expect(result.setup.consumers).toMatchObject({ count: 4 });
+      expect(result.setup.producers).toMatchObject({ count: 4 });
+      expect(result.setup.consumers!.seconds).toBeGreaterThan(0);
       expect(result.publish).toMatchObject({ messages: 3000, errors: 0, drained: true });
       expect(result.consume).toMatchObject({ errors: 0, drained: true });
       expect(result.consume!.e2eLatencyMs.count).toBe(3000);
@@ -76,6 +79,8 @@ describe('runPerf against a broker', () => {
     });
     expect(result.consume).toMatchObject({ messages: 1200, bytes: 12_000, errors: 0 });
     expect(result.publish).toBeUndefined();
+    expect(result.setup.producers).toBeUndefined();
+    expect(result.setup.consumers).toMatchObject({ count: 1 });
   });
 
   it('--partitions creates a partitioned topic over the admin API and runs across its partitions', async () => {

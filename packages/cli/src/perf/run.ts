@@ -10,7 +10,15 @@ import { ConsumeLoad } from './consume-load.js';
 import type { PerfOptions } from './options.js';
 import { ensurePartitioned, type FetchLike } from './partitions.js';
 import { PublishLoad } from './publish-load.js';
-import { formatProgress, keptUp, type PerfResult, type ProgressSample } from './report.js';
+import {
+  formatProgress,
+  formatSetup,
+  keptUp,
+  setupTimes,
+  type PerfResult,
+  type ProgressSample,
+  type SetupTimes,
+} from './report.js';
 import { throughput } from './stats.js';
 
 /** How long, at most, to wait for receipts once production stops. */
@@ -76,6 +84,7 @@ class PerfRun {
   private measureFrom = 0;
   private warmingUp: boolean;
   private maxBacklog = 0;
+  private setup: SetupTimes = {};
 
   constructor(
     private readonly opts: PerfOptions,
@@ -90,8 +99,13 @@ class PerfRun {
   async run(client: Client): Promise<PerfResult> {
     try {
       // Subscribe before producing so that a Latest subscription sees every message of the run.
+      const t0 = this.now();
       await this.consume?.start(client);
+      const t1 = this.now();
       await this.publish?.start(client);
+      const t2 = this.now();
+      this.setup = setupTimes(this.consume?.count, t1 - t0, this.publish?.count, t2 - t1);
+      this.io.progress(formatSetup(this.setup));
       this.startedAt = this.measureFrom = this.now();
       this.ticker = setInterval(this.tick, PROGRESS_INTERVAL_MS);
       const limits = [this.publish?.limitReached];
@@ -178,6 +192,7 @@ class PerfRun {
       options,
       warmupS: this.opts.warmupS,
       measuredS: 0,
+      setup: this.setup,
     };
     let end = stop.stoppedAt;
     const p = this.publish;
