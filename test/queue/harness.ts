@@ -70,6 +70,18 @@ export class TestConnection {
     this.commands.push(cmd);
   }
 
+  /** Consumers turned away by a full socket; `drain()` wakes their dispatchers, as a socket drain does. */
+  private readonly drainWaiters = new Set<Consumer>();
+  wakeOnDrain(c: Consumer): void {
+    this.drainWaiters.add(c);
+  }
+  drain(): void {
+    this.out.writable = true;
+    const waiting = [...this.drainWaiters];
+    this.drainWaiters.clear();
+    for (const c of waiting) c.subscription.dispatcher?.wake();
+  }
+
   messagesOf(consumerId: number): Received[] {
     let list = this.received.get(consumerId);
     if (!list) {

@@ -54,6 +54,19 @@ export abstract class Dispatcher {
   private unackedBlocked = false;
   /** read_compacted only: compacted entries below this are delivered whatever the cursor says (see compaction/read-compacted.ts). */
   private compactedFloor: Position | undefined;
+  /**
+   * Consumers whose socket was writable when the current round began. The round delivers what it
+   * read to them even if their socket fills meanwhile (one round is bounded by
+   * dispatcherMaxReadBatchSize and dispatcherMaxReadSizeBytes, and the next one waits for the
+   * drain); checking the socket per entry instead ended a round after one large batch and threw
+   * the rest of the read away, re-reading it 100 times over (BENCHMARKS.md, catch-up).
+   */
+  private readonly open = new Set<Consumer>();
+  /**
+   * Messages per entry over recent reads (Pulsar's avgMessagesPerEntry): permits count messages,
+   * reads count entries, so a read of batch entries is sized to what the permits can take.
+   */
+  private avgMessagesPerEntry = 1;
 
   constructor(protected readonly sub: Subscription) {
     this.readPosition = this.firstUnread();
@@ -219,6 +232,11 @@ export abstract class Dispatcher {
     return this.unackedBlocked ? 0 : limit - n;
   }
 
+  /** May `c` get one more entry in this round: permits left, and its socket was open at the start. */
+  protected mayTake(c: Consumer): boolean {
+    return c.hasRoom && this.open.has(c);
+  }
+
   /** Sends one entry to `c` and records it as pending there. */
   protected deliverTo(c: Consumer, item: DispatchItem): void {
     c.deliver(item, this.trackPending);
@@ -303,15 +321,20 @@ export abstract class Dispatcher {
     if (permits <= 0) return 'stop';
     const allowance = this.rateAllowance();
     if (allowance <= 0) return 'stop';
-    const max = Math.min(permits, allowance, this.sub.topic.broker.config.dispatcherMaxReadBatchSize);
+    const batchLimit = this.sub.topic.broker.config.dispatcherMaxReadBatchSize;
+    const messages = Math.min(permits, allowance);
+    const max = Math.min(messages, batchLimit);
+    // Entries to read: enough batches for the permits (the last one may overshoot, as in Pulsar).
+    const entriesToRead = Math.max(1, Math.min(batchLimit, Math.ceil(messages / this.avgMessagesPerEntry)));
     this.collectDue(max);
     const epoch = this.epoch;
-    const candidates = this.replayCandidates(max);
+    const candidates = this.replayCandidates(entriesToRead);
     if (candidates.length > 0) {
       for (const p of candidates) this.replay.delete(positionKey(p));
       const entries = await readPositions(this.sub.topic.ledger, candidates);
       if (epoch !== this.epoch) return 'more';
       const items = this.toItems(entries, true);
+      this.openRound();
       const left = this.dispatch(items);
       this.countDispatched(items, left);
       this.putBack(left);
@@ -323,14 +346,30 @@ export abstract class Dispatcher {
     if (this.replay.size >= this.lookAheadLimit()) return 'stop';
     // A priority-enabled subscription takes new entries from its priority index (docs/design/0006).
     const prio = priorityIndexOf(this.sub);
-    const entries = prio ? await readByPriority(prio, this.sub, max) : await this.readNext(max);
+    const entries = prio ? await readByPriority(prio, this.sub, max) : await this.readNext(entriesToRead);
     if (epoch !== this.epoch) return 'more';
     if (entries === null) return 'stop';
     const items = this.toItems(entries, false);
+    this.learnEntrySize(items);
+    this.openRound();
     const left = this.dispatch(items);
     this.countDispatched(items, left);
     this.putBack(left);
     return 'more';
+  }
+
+  /** Notes which consumers can be written to as a round starts dispatching (see `open`). */
+  private openRound(): void {
+    this.open.clear();
+    for (const c of this.consumers) if (c.writable) this.open.add(c);
+  }
+
+  /** Moves the messages-per-entry average halfway towards what this read held. */
+  private learnEntrySize(items: readonly DispatchItem[]): void {
+    if (items.length === 0) return;
+    let messages = 0;
+    for (const i of items) messages += i.messages;
+    this.avgMessagesPerEntry = Math.max(1, (this.avgMessagesPerEntry + messages / items.length) / 2);
   }
 
   /**

@@ -61,7 +61,7 @@ export class SharedDispatcher extends Dispatcher {
     const n = this.list.length;
     let best: number | undefined;
     for (const c of this.list) {
-      if (c.canTake) {
+      if (this.mayTake(c)) {
         best = c.priorityLevel;
         break;
       }
@@ -69,7 +69,7 @@ export class SharedDispatcher extends Dispatcher {
     if (best === undefined) return undefined;
     for (let k = 0; k < n; k++) {
       const c = this.list[(this.next + k) % n];
-      if (c.priorityLevel === best && c.canTake) {
+      if (c.priorityLevel === best && this.mayTake(c)) {
         this.next = (this.next + k + 1) % n;
         return c;
       }

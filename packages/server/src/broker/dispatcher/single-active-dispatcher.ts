@@ -77,7 +77,7 @@ export class SingleActiveDispatcher extends Dispatcher {
     const a = this.active;
     if (!a) return items;
     let i = 0;
-    for (; i < items.length && a.permits > 0 && a.writable; i++) this.deliverTo(a, items[i]);
+    for (; i < items.length && this.mayTake(a); i++) this.deliverTo(a, items[i]);
     const left = items.slice(i);
     // Order matters here: unsent entries go back by moving the read position, not into replay.
     if (left.length > 0) this.rewindTo(left[0].entry.position);

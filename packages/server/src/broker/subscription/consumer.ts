@@ -58,9 +58,16 @@ export class Consumer {
     this.connectedSince = connection.broker.clock.now();
   }
 
-  /** True while this consumer's socket takes more data without piling up in memory. */
+  /**
+   * True while this consumer's socket takes more data without piling up in memory. A consumer
+   * found unwritable is remembered by its connection, whose next drain wakes its dispatcher (and
+   * only the dispatchers that were turned away, not every consumer of the connection).
+   */
   get writable(): boolean {
-    return this.connection.out.writable && !this.closed;
+    if (this.closed) return false;
+    if (this.connection.out.writable) return true;
+    this.connection.wakeOnDrain(this);
+    return false;
   }
 
   /** maxUnackedMessagesPerConsumer reached on a Shared or Key_Shared subscription (0 = no limit). */
@@ -70,7 +77,15 @@ export class Consumer {
 
   /** Could this consumer take one more entry now? */
   get canTake(): boolean {
-    return this.permits > 0 && this.writable && !this.blocked;
+    return this.hasRoom && this.writable;
+  }
+
+  /**
+   * Permits left and not blocked on unacked messages, whatever its socket's state: what a dispatch
+   * round checks for each entry once the round has found the socket writable at its start.
+   */
+  get hasRoom(): boolean {
+    return this.permits > 0 && !this.blocked && !this.closed;
   }
 
   /**

@@ -135,7 +135,7 @@ export class KeySharedDispatcher extends Dispatcher {
       const s = it.slot;
       const behind = ordered && (held.has(s) || (!it.fromReplay && this.replay.hasSlot(s)));
       const c = behind ? undefined : this.selector.select(s);
-      if (!c || !c.canTake || this.draining(s, c)) {
+      if (!c || !this.mayTake(c) || this.draining(s, c)) {
         held.add(s);
         left.push(it);
         continue;

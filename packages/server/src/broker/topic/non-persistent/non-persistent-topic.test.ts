@@ -29,6 +29,7 @@ function connection(): ServerConnection & { full: boolean } {
     consumers: new Map(),
     producers: new Map(),
     send: () => undefined,
+    wakeOnDrain: () => undefined,
     out: {
       get writable() {
         return !c.full;
