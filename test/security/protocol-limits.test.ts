@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandType, LookupType, ServerError, serializeCommand, type BaseCommand } from '@magnetar/protocol';
+import { Client } from '@magnetar/client';
 import { RawClient } from '../helpers/raw-client.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { TokenKey, rawConnect, startTokenBroker, until } from './protocol-helpers.js';
@@ -108,6 +109,30 @@ describe('connection limits', () => {
     });
     expect((await c.response(9)).command.lookupTopicResponse?.response).toBe(LookupType.Connect);
     c.close();
+  });
+});
+
+describe('our client under maxConcurrentLookupRequest', () => {
+  let broker: TestBroker;
+  beforeAll(async () => {
+    broker = await startTestBroker({ maxConcurrentLookupRequest: 1 });
+  });
+  afterAll(async () => {
+    await broker.destroy();
+  });
+
+  it('retries partitioned-metadata and lookup refusals (TooManyRequests) until every producer is created', async () => {
+    const client = new Client({ serviceUrl: broker.brokerServiceUrl, operationTimeoutSeconds: 20 });
+    try {
+      // 40 producers at once on one connection, one lookup permit: most first attempts are refused.
+      const topics = Array.from({ length: 40 }, (_, i) => `persistent://public/default/lookup-busy-${i}`);
+      const producers = await Promise.all(topics.map((topic) => client.createProducer({ topic })));
+      const ids = await Promise.all(producers.map((p, i) => p.send({ data: Buffer.from(`m${i}`) })));
+      expect(ids).toHaveLength(40);
+      await Promise.all(producers.map((p) => p.close()));
+    } finally {
+      await client.close();
+    }
   });
 });
 

@@ -62,7 +62,11 @@ export class Client {
       tls: useTls ? loadClientTls(config, config.authentication) : undefined,
       auth: config.authentication,
     });
-    const lookup = new LookupService(this.pool, config.serviceUrl, config.listenerName);
+    const time = config.time ?? systemTime;
+    const lookup = new LookupService(this.pool, config.serviceUrl, config.listenerName, {
+      time,
+      operationTimeoutMs,
+    });
     let producerIds = 0;
     let consumerIds = 0;
     this.ctx = {
@@ -70,7 +74,7 @@ export class Client {
       pool: this.pool,
       operationTimeoutMs,
       log,
-      time: config.time ?? systemTime,
+      time,
       newProducerId: () => producerIds++,
       newConsumerId: () => consumerIds++,
       track: (c) => {

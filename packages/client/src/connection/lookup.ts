@@ -1,4 +1,7 @@
 import { PulsarClientError, serverError } from '../errors.js';
+import { Backoff } from '../util/backoff.js';
+import type { TimeSource } from '../util/clock.js';
+import { retryUntilDeadline } from '../util/retry.js';
 import type { ClientConnection } from './connection.js';
 import { parseServiceUrl, type BrokerAddress, type ConnectionPool } from './pool.js';
 import { CommandType } from './wire.js';
@@ -23,12 +26,27 @@ export class LookupService {
     private readonly pool: ConnectionPool,
     serviceUrl: string,
     private readonly listenerName?: string,
+    /** Retries of retriable failures (TooManyRequests, ServiceNotReady, a lost connection) until the operation timeout. */
+    private readonly retry?: { time: TimeSource; operationTimeoutMs: number },
   ) {
     this.serviceAddress = parseServiceUrl(serviceUrl);
   }
 
-  /** Number of partitions, 0 for a non-partitioned topic. */
+  /**
+   * Number of partitions, 0 for a non-partitioned topic. A busy broker (maxConcurrentLookupRequest
+   * reached: TooManyRequests) or one not ready yet is asked again with back-off until the operation
+   * timeout, as the Java client does for partitioned-topic metadata.
+   */
   async getPartitionCount(topic: string): Promise<number> {
+    if (!this.retry) return this.askPartitionCount(topic);
+    let n = 0;
+    await retryUntilDeadline(this.retry.time, this.retry.operationTimeoutMs, new Backoff(), async () => {
+      n = await this.askPartitionCount(topic);
+    });
+    return n;
+  }
+
+  private async askPartitionCount(topic: string): Promise<number> {
     const conn = await this.pool.get(this.serviceAddress);
     const requestId = conn.newRequestId();
     const res = await conn.request(
