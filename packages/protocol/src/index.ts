@@ -20,6 +20,8 @@ export { COALESCE_MAX_FRAME_BYTES, coalesceFrames } from './frame/coalesce.js';
 export { FrameDecoder, parseFrame } from './frame/decoder.js';
 export type { FrameDecoderOptions } from './frame/decoder.js';
 export { parseEntry, parsePayloadSection } from './frame/payload.js';
+export { scanEntry } from './hot/entry-scan.js';
+export type { EntryScan } from './hot/entry-scan.js';
 export type { Frame, PayloadSection } from './frame/types.js';
 export { crc32c } from './checksum.js';
 export { parseBatch, serializeBatch } from './batch/batch.js';

@@ -1,4 +1,4 @@
-import { parseEntry, type MessageMetadata } from '@magnetar/protocol';
+import { parseEntry, type EntryScan, type MessageMetadata } from '@magnetar/protocol';
 import type { Entry } from '../../storage/types.js';
 import type { Delivery } from '../subscription/consumer.js';
 
@@ -28,9 +28,9 @@ export function metadataOf(entry: Entry): MessageMetadata | undefined {
  * after publish_time: Pulsar refuses such a message at publish instead; Magnetar accepts it and
  * delivers it at the cap (documented in the queue-semantics notes).
  */
-export function deliverAtOf(meta: MessageMetadata | undefined, maxDelayMs: number): number {
-  const at = meta?.deliver_at_time ?? 0;
+export function deliverAtOf(scan: EntryScan | undefined, maxDelayMs: number): number {
+  const at = scan?.deliverAtTime ?? 0;
   if (at <= 0) return 0;
-  if (maxDelayMs > 0 && meta) return Math.min(at, (meta.publish_time ?? 0) + maxDelayMs);
+  if (maxDelayMs > 0 && scan) return Math.min(at, scan.publishTime + maxDelayMs);
   return at;
 }

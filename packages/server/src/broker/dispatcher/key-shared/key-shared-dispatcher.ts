@@ -1,5 +1,6 @@
-import { KeySharedMode, murmur3_32, stickyKeyOf, type MessageMetadata } from '@magnetar/protocol';
-import type { Position } from '../../../storage/types.js';
+import { KeySharedMode, murmur3_32, stickyKeyOf } from '@magnetar/protocol';
+import type { Entry, Position } from '../../../storage/types.js';
+import { metadataOf } from '../dispatch-item.js';
 import type { DelayedDeliveryTracker } from '../../delayed/delayed-tracker.js';
 import type { Consumer, PendingEntry } from '../../subscription/consumer.js';
 import type { Subscription } from '../../subscription/subscription.js';
@@ -85,7 +86,8 @@ export class KeySharedDispatcher extends Dispatcher {
     });
   }
 
-  protected override keyOf(meta: MessageMetadata | undefined): { slot: number; stickyKey?: Buffer } {
+  protected override keyOf(entry: Entry): { slot: number; stickyKey?: Buffer } {
+    const meta = metadataOf(entry);
     const key = meta ? stickyKeyOf(meta) : NONE_KEY;
     return { slot: this.selector.slotOf(murmur3_32(key)), stickyKey: key };
   }
