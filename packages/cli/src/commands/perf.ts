@@ -86,6 +86,12 @@ function addCommonOptions(cmd: Command, mode: PerfMode): Command {
       )
       .option('--receiver-queue-size <n>', 'messages each consumer may have queued', d.receiverQueueSize);
   }
+  if (mode === 'e2e') {
+    cmd.option(
+      '--single-thread',
+      'run the consumers on the producers’ thread and client (by default they get a worker thread and a client of their own)',
+    );
+  }
   return cmd;
 }
 

@@ -111,6 +111,25 @@ describe('parsePerfOptions', () => {
     expect(parsePerfOptions('produce', 't', { consumersPerTopic: '2' }).consumersPerTopic).toBe(2);
   });
 
+  it('runs e2e consumers in a worker thread unless --single-thread; produce and consume use one', () => {
+    expect(parsePerfOptions('e2e', 't', {}).singleThread).toBe(false);
+    expect(parsePerfOptions('e2e', 't', { singleThread: true }).singleThread).toBe(true);
+    expect(parsePerfOptions('produce', 't', {}).singleThread).toBe(true);
+    expect(parsePerfOptions('consume', 't', {}).singleThread).toBe(true);
+  });
+
+  it('offers --single-thread on perf e2e only', async () => {
+    const { Command } = await import('commander');
+    const { registerPerf } = await import('../commands/perf.js');
+    const program = new Command();
+    registerPerf(program);
+    const perf = program.commands.find((c) => c.name() === 'perf')!;
+    const flags = (mode: string) => perf.commands.find((c) => c.name() === mode)!.options.map((o) => o.long);
+    expect(flags('e2e')).toContain('--single-thread');
+    expect(flags('produce')).not.toContain('--single-thread');
+    expect(flags('consume')).not.toContain('--single-thread');
+  });
+
   it('requires a topic', () => {
     expect(() => parsePerfOptions('produce', '', {})).toThrow(/topic/);
   });

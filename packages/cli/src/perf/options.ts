@@ -46,6 +46,8 @@ export interface PerfFlags extends ClientSecurityFlags {
   receiverQueueSize?: string;
   warmup?: string;
   json?: boolean;
+  /** e2e: `--single-thread`, consumers on the producers' thread. */
+  singleThread?: boolean;
 }
 
 export interface BatchingOptions {
@@ -94,6 +96,11 @@ export interface PerfOptions {
   /** Seconds at the start whose figures are discarded (JIT, connection set-up). */
   warmupS: number;
   json: boolean;
+  /**
+   * Whether the consumers share the producers' thread. e2e runs them in a worker thread with their
+   * own client unless --single-thread; produce and consume have one side only, so always true.
+   */
+  singleThread: boolean;
   /**
    * Credentials, TLS files and listener name, for the client and for the admin calls of
    * --partitions alike. Never part of the printed result (it may hold a token or a password).
@@ -234,6 +241,7 @@ export function parsePerfOptions(mode: PerfMode, topic: string, flags: PerfFlags
     receiverQueueSize: integer('--receiver-queue-size', flags.receiverQueueSize ?? d.receiverQueueSize, 1),
     warmupS: decimal('--warmup', flags.warmup ?? d.warmup, 0, false),
     json: flags.json === true,
+    singleThread: mode !== 'e2e' || flags.singleThread === true,
     security: security(flags),
   };
   if (!opts.subscription) throw new PerfOptionError('--subscription must not be empty');

@@ -47,28 +47,36 @@ describe('runPerf against a broker', () => {
     expect(result.consume).toBeUndefined();
   });
 
-  it('e2e over two topics with Shared consumers receives everything produced, without batching too', async () => {
-    for (const batching of [true, false]) {
-      const { result } = await run('e2e', `perf-e2e-${batching}`, {
-        numMessages: '3000',
-        size: '64',
-        topics: '2',
-        producersPerTopic: '2',
-        consumersPerTopic: '2',
-        subscriptionType: 'Shared',
-        batching,
-      });
-      expect(result.options.topics).toEqual([`perf-e2e-${batching}-0`, `perf-e2e-${batching}-1`]);
-      expect(result.setup.consumers).toMatchObject({ count: 4 });
-      expect(result.setup.producers).toMatchObject({ count: 4 });
-      expect(result.setup.consumers!.seconds).toBeGreaterThan(0);
-      expect(result.publish).toMatchObject({ messages: 3000, errors: 0, drained: true });
-      expect(result.consume).toMatchObject({ errors: 0, drained: true });
-      expect(result.consume!.e2eLatencyMs.count).toBe(3000);
-      // -m stops at the last send, before any receipt: everything arrives in the catch-up.
-      expect(result.consume!.drained).toBe(true);
-    }
-  });
+  it.each([
+    ['in a consumer thread', false],
+    ['with --single-thread', true],
+  ])(
+    'e2e over two topics with Shared consumers %s receives everything produced, without batching too',
+    async (_, singleThread) => {
+      for (const batching of [true, false]) {
+        const base = `perf-e2e-${singleThread ? 'one' : 'two'}-${batching}`;
+        const { result } = await run('e2e', base, {
+          numMessages: '3000',
+          size: '64',
+          topics: '2',
+          producersPerTopic: '2',
+          consumersPerTopic: '2',
+          subscriptionType: 'Shared',
+          batching,
+          singleThread,
+        });
+        expect(result.options.topics).toEqual([`${base}-0`, `${base}-1`]);
+        expect(result.setup.consumers).toMatchObject({ count: 4 });
+        expect(result.setup.producers).toMatchObject({ count: 4 });
+        expect(result.setup.consumers!.seconds).toBeGreaterThan(0);
+        expect(result.publish).toMatchObject({ messages: 3000, errors: 0, drained: true });
+        expect(result.consume).toMatchObject({ errors: 0, drained: true });
+        expect(result.consume!.e2eLatencyMs.count).toBe(3000);
+        // -m stops at the last send, before any receipt: everything arrives in the catch-up.
+        expect(result.consume!.drained).toBe(true);
+      }
+    },
+  );
 
   it('consume reads what is there from Earliest and stops at -m', async () => {
     await run('produce', 'perf-backlog', { numMessages: '1200', size: '10', compression: 'lz4' });

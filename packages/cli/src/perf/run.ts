@@ -1,12 +1,16 @@
 /**
  * Runs one `magnetar perf` workload: subscribes the consumers first (consume, e2e), starts the
  * producers (produce, e2e), prints a progress line every second, stops at --duration, -m or an
- * abort, waits for what is in flight, and returns the figures of the measured window.
+ * abort, waits for what is in flight, and returns the figures of the measured window. In e2e the
+ * consumers run in a worker thread with their own client (consume-thread.ts) unless
+ * --single-thread; the producers always run here.
  */
 import type { Client } from '@magnetar/client';
 import { AdminClient } from '../admin/http.js';
 import { clientSecurityConfig, type ClientSecurity } from '../security-options.js';
 import { ConsumeLoad } from './consume-load.js';
+import { LocalConsume, type ConsumeFinal, type ConsumeSide } from './consume-side.js';
+import { ConsumeThread } from './consume-thread.js';
 import type { PerfOptions } from './options.js';
 import { ensurePartitioned, type FetchLike } from './partitions.js';
 import { PublishLoad } from './publish-load.js';
@@ -50,6 +54,8 @@ interface StopRecord {
   publishDrained: boolean;
   consumerDrained: boolean | undefined;
   drainS: number;
+  /** The consumers' errors and latencies, taken after the catch-up. */
+  consumed: ConsumeFinal | undefined;
 }
 
 /** Resolves when any stop condition happens; `cancel` removes its timer and listener. */
@@ -77,21 +83,24 @@ function stopTrigger(
 }
 
 class PerfRun {
-  private readonly consume: ConsumeLoad | undefined;
   private readonly publish: PublishLoad | undefined;
   private ticker: NodeJS.Timeout | undefined;
+  /** The progress line being completed (the consumer thread answers a message later). */
+  private ticking: Promise<void> | undefined;
   private startedAt = 0;
   private measureFrom = 0;
   private warmingUp: boolean;
   private maxBacklog = 0;
+  /** Bumped when the measured figures restart, so a sample taken before does not count after. */
+  private statsEpoch = 0;
   private setup: SetupTimes = {};
 
   constructor(
     private readonly opts: PerfOptions,
     private readonly io: PerfIO,
     private readonly now: () => number,
+    private readonly consume: ConsumeSide | undefined,
   ) {
-    this.consume = opts.mode === 'produce' ? undefined : new ConsumeLoad(opts, now);
     this.publish = opts.mode === 'consume' ? undefined : new PublishLoad(opts, now);
     this.warmingUp = opts.warmupS > 0;
   }
@@ -100,7 +109,7 @@ class PerfRun {
     try {
       // Subscribe before producing so that a Latest subscription sees every message of the run.
       const t0 = this.now();
-      await this.consume?.start(client);
+      await this.consume?.start();
       const t1 = this.now();
       await this.publish?.start(client);
       const t2 = this.now();
@@ -110,6 +119,8 @@ class PerfRun {
       this.ticker = setInterval(this.tick, PROGRESS_INTERVAL_MS);
       const limits = [this.publish?.limitReached];
       if (this.opts.mode === 'consume') limits.push(this.consume?.limitReached);
+      // A consumer thread that dies stops the run; stopAndDrain then fails with its error.
+      limits.push(this.consume?.failed?.then(() => undefined));
       const trigger = stopTrigger(
         this.opts,
         this.io.signal,
@@ -121,35 +132,34 @@ class PerfRun {
       return this.result(stop);
     } finally {
       clearInterval(this.ticker);
+      await this.ticking;
       await this.publish?.close();
       await this.consume?.close();
     }
   }
 
-  private backlog(): number {
-    if (!this.publish || !this.consume) return 0;
-    return Math.max(0, this.publish.totalAcked - this.consume.totalReceived);
+  /** Published − received: from the receipts counted here and the consumers' count. */
+  private backlog(acked: number, received: number): number {
+    return Math.max(0, acked - received);
   }
 
-  /**
-   * One progress line. The warm-up ends at the first tick after --warmup seconds, right after that
-   * tick's line, so every printed interval is whole and the measured window starts on a tick.
-   */
+  /** One progress line, unless the consumers have not answered for the previous one yet. */
   private readonly tick = (): void => {
-    const t = this.now();
-    this.io.progress(formatProgress(this.sample(t)));
-    if (this.warmingUp && t - this.startedAt >= this.opts.warmupS * 1000) {
-      this.warmingUp = false;
-      this.measureFrom = t;
-      this.publish?.resetStats(t);
-      this.consume?.resetStats(t);
-      this.maxBacklog = 0;
-    }
+    if (this.ticking) return;
+    this.ticking = this.progress()
+      .catch(() => undefined) // a dead consumer thread stops the run; the line is just lost
+      .finally(() => (this.ticking = undefined));
   };
 
-  private sample(t: number): ProgressSample {
+  /**
+   * The warm-up ends at the first tick after --warmup seconds, right after that tick's sample, so
+   * every printed interval is whole and the measured window starts on a tick.
+   */
+  private async progress(): Promise<void> {
+    const t = this.now();
     const sample: ProgressSample = { elapsedS: (t - this.startedAt) / 1000, warmingUp: this.warmingUp };
     const { publish, consume } = this;
+    const acked = publish?.totalAcked ?? 0;
     if (publish) {
       sample.publish = {
         rate: publish.meter.interval(t),
@@ -158,12 +168,26 @@ class PerfRun {
         errors: publish.errors,
       };
     }
-    if (consume) {
-      const backlog = publish ? this.backlog() : undefined;
-      if (backlog !== undefined && backlog > this.maxBacklog) this.maxBacklog = backlog;
-      sample.consume = { rate: consume.meter.interval(t), latency: consume.latency.roll(), backlog };
+    const endWarmup = this.warmingUp && t - this.startedAt >= this.opts.warmupS * 1000;
+    const epoch = this.statsEpoch;
+    // Asked before the reset below: the consumers reset their own figures right after this sample.
+    const consumed = consume?.sample(t, endWarmup);
+    if (endWarmup) {
+      this.warmingUp = false;
+      this.measureFrom = t;
+      this.publish?.resetStats(t);
+      this.maxBacklog = 0;
+      this.statsEpoch++;
     }
-    return sample;
+    if (consumed) {
+      const c = await consumed;
+      const backlog = publish ? this.backlog(acked, c.totalReceived) : undefined;
+      if (backlog !== undefined && epoch === this.statsEpoch && backlog > this.maxBacklog) {
+        this.maxBacklog = backlog;
+      }
+      sample.consume = { rate: c.rate, latency: c.latency, backlog };
+    }
+    this.io.progress(formatProgress(sample));
   }
 
   /** Stops producing, waits for receipts, then (e2e) for the consumers to catch up. */
@@ -171,9 +195,12 @@ class PerfRun {
     const stoppedAt = this.now();
     // A stop inside the warm-up reports the whole run rather than nothing.
     this.warmingUp = false;
-    const backlogAtStop = this.backlog();
+    this.publish?.stop();
+    const acked = this.publish?.totalAcked ?? 0;
     const c = this.consume;
-    const receivedAtStop = c ? { messages: c.meter.messages, bytes: c.meter.bytes } : undefined;
+    const atStop = await c?.snapshot();
+    const backlogAtStop = this.publish && atStop ? this.backlog(acked, atStop.totalReceived) : 0;
+    const receivedAtStop = atStop ? { messages: atStop.messages, bytes: atStop.bytes } : undefined;
     const publishDrained = this.publish ? await this.publish.drain(DRAIN_TIMEOUT_MS) : true;
     const drainFrom = this.now();
     const consumerDrained =
@@ -181,7 +208,8 @@ class PerfRun {
         ? await c.waitFor(this.publish.totalAcked, CONSUMER_IDLE_MS, CONSUMER_DRAIN_LIMIT_MS)
         : undefined;
     const drainS = Math.round((this.now() - drainFrom) / 100) / 10;
-    return { stoppedAt, backlogAtStop, receivedAtStop, publishDrained, consumerDrained, drainS };
+    const consumed = await c?.finish();
+    return { stoppedAt, backlogAtStop, receivedAtStop, publishDrained, consumerDrained, drainS, consumed };
   }
 
   private result(stop: StopRecord): PerfResult {
@@ -210,7 +238,7 @@ class PerfRun {
         drained: stop.publishDrained,
       };
     }
-    const c = this.consume;
+    const c = stop.consumed;
     if (c && stop.receivedAtStop) {
       // Receiving counts up to the stop; the e2e catch-up afterwards is reported on its own.
       const { messages, bytes } = stop.receivedAtStop;
@@ -220,7 +248,7 @@ class PerfRun {
         ...throughput(messages, bytes, stop.stoppedAt - this.measureFrom),
         errors: c.errors,
         ...(c.firstError ? { firstError: c.firstError } : {}),
-        e2eLatencyMs: c.latency.summary(),
+        e2eLatencyMs: c.latency,
       };
       if (result.publish) {
         Object.assign(result.consume, {
@@ -272,9 +300,21 @@ export async function runPerf(opts: PerfOptions, io: PerfIO): Promise<PerfResult
     serviceUrl: opts.serviceUrl,
     ...(await clientSecurityConfig(opts.security)),
   });
+  const now = io.now ?? (() => performance.now());
   try {
-    return await new PerfRun(opts, io, io.now ?? (() => performance.now())).run(client);
+    return await new PerfRun(opts, io, now, consumeSide(opts, client, now)).run(client);
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Where the consumers run: none in produce; in e2e a worker thread with its own client (the run's
+ * options, credentials included, cross as data and the worker builds its own client config), so
+ * receiving gets a core of its own; on this thread and client in consume and `e2e --single-thread`.
+ */
+function consumeSide(opts: PerfOptions, client: Client, now: () => number): ConsumeSide | undefined {
+  if (opts.mode === 'produce') return undefined;
+  if (opts.mode === 'e2e' && !opts.singleThread) return new ConsumeThread(opts);
+  return new LocalConsume(new ConsumeLoad(opts, now), client);
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   clampLatencyUs,
+  decodeHistogram,
+  encodeHistogram,
   HIGHEST_TRACKABLE_US,
   LatencyRecorder,
   Meter,
@@ -87,5 +89,53 @@ describe('rates', () => {
     expect(m.messages).toBe(0);
     m.add(10, 10);
     expect(m.interval(3_000).msgPerSec).toBe(10);
+  });
+});
+
+describe('histograms from another thread', () => {
+  /** A deterministic spread of latencies in µs: mostly around 2 ms, a tail up to seconds. */
+  function values(seed: number, n: number): number[] {
+    let x = seed;
+    return Array.from({ length: n }, () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      const u = x / 2 ** 31;
+      return Math.round(u < 0.99 ? 500 + u * 3000 : 50_000 + u * 2_000_000);
+    });
+  }
+
+  it('two histograms added through their encoded form equal one histogram fed every value', () => {
+    const a = values(1, 20_000);
+    const b = values(7, 5_000).map((v) => v * 3); // another thread, a slower distribution
+    const ha = newHistogram();
+    const hb = newHistogram();
+    const all = newHistogram();
+    for (const v of a) ha.recordValue(v);
+    for (const v of b) hb.recordValue(v);
+    for (const v of [...a, ...b]) all.recordValue(v);
+    const merged = decodeHistogram(encodeHistogram(ha));
+    merged.add(decodeHistogram(encodeHistogram(hb)));
+    expect(summarize(merged)).toEqual(summarize(all));
+    expect(summarize(merged).count).toBe(25_000);
+    // What averaging the two sides' percentiles would give is not the merged percentile.
+    const avgP99 = (summarize(ha).p99 + summarize(hb).p99) / 2;
+    expect(avgP99).not.toBeCloseTo(summarize(all).p99, 0);
+  });
+
+  it('LatencyRecorder.takeInterval ships an interval once; addInterval rolls it into the total', () => {
+    const worker = new LatencyRecorder();
+    const run = new LatencyRecorder();
+    const direct = new LatencyRecorder();
+    for (const batch of [values(3, 1000), values(4, 10), values(5, 3000)]) {
+      for (const v of batch) {
+        worker.record(v);
+        direct.record(v);
+      }
+      run.addInterval(worker.takeInterval());
+      expect(run.roll()).toEqual(direct.roll());
+    }
+    // Nothing is left behind in the worker, and nothing is counted twice.
+    run.addInterval(worker.takeInterval());
+    expect(run.summary()).toEqual(direct.summary());
+    expect(run.summary().count).toBe(4010);
   });
 });
