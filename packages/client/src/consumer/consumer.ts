@@ -31,8 +31,15 @@ const DEFAULT_PATTERN_DISCOVERY_PERIOD_MS = 60_000;
  * retryEnable, `reconsumeLater` sends a message round the retry topic.
  */
 export class Consumer<T = unknown> implements AsyncIterable<Message<T>>, ListenerConsumer {
-  private readonly queue = new AsyncQueue<{ msg: Message; from: PartitionConsumer }>();
+  /** Received messages, each with `deliveredBy` set to the partition consumer it came from. */
+  private readonly queue = new AsyncQueue<Message>();
+  /**
+   * The partition consumer of each message id handed out, kept only when the consumer has (or may
+   * get) several topics: with one topic, the id's partition names its partition consumer, and a
+   * WeakMap entry per message cost ~10% of a consuming thread (BENCHMARKS.md, perf e2e).
+   */
   private readonly owners = new WeakMap<MessageId, PartitionConsumer>();
+  private trackOwners = false;
   private readonly topics: TopicConsumers;
   private deadLetter: DeadLetterRouter | undefined;
   private retry: RetryRouter | undefined;
@@ -91,6 +98,7 @@ export class Consumer<T = unknown> implements AsyncIterable<Message<T>>, Listene
     const retryEnable = config.retryEnable ?? false;
     const policy = resolveDeadLetterPolicy(listed[0], cfg.subscription, config.deadLetterPolicy, retryEnable);
     let topics = listed;
+    this.trackOwners = config.topicsPattern !== undefined || listed.length > 1;
     if (config.topicsPattern !== undefined) {
       const pattern = parseTopicsPattern(config.topicsPattern);
       this.watcher = new PatternWatcher(pattern, this.ctx.lookup, this.topics, this.ctx.time, this.ctx.log);
@@ -99,6 +107,7 @@ export class Consumer<T = unknown> implements AsyncIterable<Message<T>>, Listene
     this.setUpLetters(policy, cfg);
     if (this.retry && policy?.retryLetterTopic && !topics.includes(policy.retryLetterTopic)) {
       topics = [...topics, policy.retryLetterTopic];
+      this.trackOwners = true;
     }
     try {
       await this.topics.add(topics);
@@ -136,7 +145,8 @@ export class Consumer<T = unknown> implements AsyncIterable<Message<T>>, Listene
       this.moveToDeadLetter(msg, from);
       return;
     }
-    this.queue.push({ msg, from });
+    msg.deliveredBy = from;
+    this.queue.push(msg);
   }
 
   /**
@@ -179,11 +189,12 @@ export class Consumer<T = unknown> implements AsyncIterable<Message<T>>, Listene
   private takeReady(): Message | undefined {
     if (this.closed || this.decode) return undefined;
     for (;;) {
-      const next = this.queue.poll();
-      if (next === undefined) return undefined;
-      if (!next.from.onDequeued(next.msg)) continue; // queued before a reconnect
-      this.owners.set(next.msg.getMessageId(), next.from);
-      return next.msg;
+      const msg = this.queue.poll();
+      if (msg === undefined) return undefined;
+      const from = msg.deliveredBy as PartitionConsumer;
+      if (!from.onDequeued(msg)) continue; // queued before a reconnect
+      if (this.trackOwners) this.owners.set(msg.getMessageId(), from);
+      return msg;
     }
   }
 
@@ -198,9 +209,10 @@ export class Consumer<T = unknown> implements AsyncIterable<Message<T>>, Listene
     const deadline = timeoutMs === undefined ? undefined : time.now() + timeoutMs;
     for (;;) {
       const remaining = deadline === undefined ? undefined : Math.max(1, deadline - time.now());
-      const { msg, from } = await this.queue.take(remaining, signal);
+      const msg = await this.queue.take(remaining, signal);
+      const from = msg.deliveredBy as PartitionConsumer;
       if (!from.onDequeued(msg)) continue; // queued before a reconnect: the broker sends it again
-      this.owners.set(msg.getMessageId(), from);
+      if (this.trackOwners) this.owners.set(msg.getMessageId(), from);
       if (this.decode) msg.decodeWith(await this.decoderOf(msg));
       return msg;
     }

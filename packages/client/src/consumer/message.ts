@@ -26,6 +26,8 @@ export interface MessageFields {
 export class Message<T = unknown> {
   /** Which connection generation of its consumer delivered it; stale ones are dropped on reconnect. */
   epoch = 0;
+  /** Internal: the partition consumer that received it (a PartitionConsumer; set by Consumer). */
+  deliveredBy: unknown = undefined;
   private decode: ((data: Buffer) => unknown) | undefined;
 
   constructor(private readonly f: MessageFields) {}

@@ -99,6 +99,16 @@ export class TopicConsumers implements TopicSet {
    * when that is unambiguous (one topic).
    */
   find(id: MessageId, topic?: string): PartitionConsumer | undefined {
+    if (this.byTopic.size === 1) {
+      // One topic (the common case, and the hot path of acknowledgeId): the id's partition says which.
+      const [[only, parts]] = this.byTopic;
+      if (topic === undefined || topic === only || parts.some((p) => p.topic === topic)) {
+        const i = id.partition < 0 ? 0 : id.partition;
+        const p = parts[i];
+        if (p !== undefined && p.partition === id.partition) return p;
+        if (topic === undefined) return undefined;
+      }
+    }
     const all = this.all();
     if (topic !== undefined) {
       const match = all.find((p) => p.topic === topic);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MessageIdData } from '../connection/wire.js';
 import { MessageId } from '../message-id.js';
@@ -73,6 +74,72 @@ describe('BatchAckTracker', () => {
     expect(t.ack(ids[1])).toBe(false); // a duplicate ack changes nothing
     expect(t.ack(ids[2])).toBe(true);
     expect(t.ack(new MessageId(4, 8))).toBe(true); // not a batch
+  });
+
+  it('answers as a map of index sets would, whatever the order of registers, acks and forgets', () => {
+    // Few distinct entries, so that acks, forgets and registers of one entry follow each other.
+    const entry = fc.record({
+      ledger: fc.nat(1),
+      entry: fc.nat(1),
+      partition: fc.integer({ min: -1, max: 0 }),
+    });
+    // Small index ranges too, so that acks hit delivered indexes; clear is rare.
+    const op = fc.oneof(
+      {
+        arbitrary: fc.record({
+          op: fc.constant('register' as const),
+          e: entry,
+          indexes: fc.array(fc.nat(7), { maxLength: 5 }),
+        }),
+        weight: 3,
+      },
+      {
+        arbitrary: fc.record({
+          op: fc.constant('ack' as const),
+          e: entry,
+          index: fc.integer({ min: -1, max: 7 }),
+        }),
+        weight: 6,
+      },
+      { arbitrary: fc.record({ op: fc.constant('forget' as const), e: entry }), weight: 2 },
+      { arbitrary: fc.record({ op: fc.constant('clear' as const) }), weight: 1 },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 30, maxLength: 80 }), (ops) => {
+        const t = new BatchAckTracker();
+        const model = new Map<string, Set<number>>();
+        for (const o of ops) {
+          if (o.op === 'clear') {
+            t.clear();
+            model.clear();
+            continue;
+          }
+          const key = new MessageId(o.e.ledger, o.e.entry, o.e.partition).entryKey();
+          if (o.op === 'register') {
+            t.register(key, o.indexes);
+            if (o.indexes.length > 0) {
+              const set = model.get(key) ?? new Set<number>();
+              for (const i of o.indexes) set.add(i);
+              model.set(key, set);
+            }
+          } else if (o.op === 'forget') {
+            t.forget(key);
+            model.delete(key);
+          } else {
+            const id = new MessageId(o.e.ledger, o.e.entry, o.e.partition, o.index, 81);
+            let expected = true;
+            const set = model.get(key);
+            if (o.index >= 0 && set) {
+              set.delete(o.index);
+              if (set.size > 0) expected = false;
+              else model.delete(key);
+            }
+            expect(t.ack(id)).toBe(expected);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
