@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { startHttpServer } from './admin/http-server.js';
 import type { BrokerMetricsSource } from './admin/metrics-source.js';
+import type { BrokerMetrics as PrometheusMetrics, MetricJson } from './admin/metrics.js';
 import { createAuthServices } from './auth/index.js';
 import { BrokerService } from './broker/broker-service.js';
 import { AdvertisedListeners } from './broker/listeners.js';
@@ -11,6 +12,10 @@ import { CompactionService, attachCompaction } from './broker/compaction/compact
 import { BrokerMetrics } from './broker/stats/broker-metrics.js';
 import type { BrokerConfig } from './config/schema.js';
 import { FileMetadataStore } from './metadata/file-metadata-store.js';
+import type { MetadataStore } from './metadata/types.js';
+import type { TopicOwnership } from './broker/topic-ownership.js';
+import { settleWorkerCount } from './multicore/worker-count.js';
+import { registerWorkersRoute, type WorkersView } from './multicore/workers-route.js';
 import { registerAdminRoutes } from './admin/routes/index.js';
 import {
   AdminResources,
@@ -32,6 +37,27 @@ export interface StandaloneOptions {
    */
   clock?: Clock;
   scheduler?: Scheduler;
+  /**
+   * Internal: set when this broker is one worker of a multi-core standalone (multicore/worker.ts),
+   * which brings its own metadata store and ledger directory and serves only the topics it owns.
+   */
+  worker?: WorkerRole;
+}
+
+/** How a worker of a multi-core standalone differs from a single-process standalone. */
+export interface WorkerRole {
+  /** The primary's metadata store, through IPC. */
+  metadata: MetadataStore;
+  /** This worker's own ledger directory (`<dataDir>/workers/<i>/ledgers`). */
+  ledgerDir: string;
+  /** Which topics this worker serves, and where their owners listen. */
+  ownership: TopicOwnership;
+  /** Extra admin behaviour: redirects to owners, the workers list (multicore/admin-redirect.ts). */
+  admin: (deps: { app: FastifyInstance; broker: BrokerService }) => void;
+  /** The other workers' metrics, summed into this worker's /metrics. */
+  peerMetrics: () => Promise<MetricJson[][]>;
+  /** The public URLs (shared listeners) the cluster metadata and the ready line name. */
+  publicUrls(ports: { port: number; httpPort: number }): { brokerServiceUrl: string; webServiceUrl: string };
 }
 
 export interface Standalone {
@@ -51,6 +77,8 @@ export interface Standalone {
   /** The HTTP server's fastify instance (admin REST, lookup, /metrics), e.g. to list its routes. */
   http: FastifyInstance;
   metricsSource: BrokerMetricsSource;
+  /** The Prometheus registry /metrics renders (created on first use). */
+  metrics(): Promise<PrometheusMetrics>;
   broker: BrokerService;
   /** Clusters, tenants, namespaces and their policies, over the metadata store. */
   resources: AdminResources;
@@ -64,12 +92,8 @@ export interface Standalone {
  * directory (DESIGN.md, "Two ways to run"). Closing it flushes cursors and ledgers; a crash
  * instead is recovered on the next start from the journal and the metadata log.
  */
-export async function startStandalone({
-  config,
-  logger,
-  clock = systemClock,
-  scheduler = systemScheduler,
-}: StandaloneOptions): Promise<Standalone> {
+export async function startStandalone(options: StandaloneOptions): Promise<Standalone> {
+  const { config, logger } = options;
   // Listeners and certificate files are checked before anything is opened: a bad value fails
   // start-up at once, with a ConfigError naming the setting or file.
   const tlsSettings = tlsSettingsOf(config);
@@ -87,7 +111,7 @@ export async function startStandalone({
       })
     : undefined;
   try {
-    return await startWithTls({ config, logger, clock, scheduler }, tls);
+    return await startWithTls(options, tls);
   } catch (err) {
     tls?.close();
     throw err;
@@ -95,18 +119,22 @@ export async function startStandalone({
 }
 
 async function startWithTls(
-  { config, logger, clock = systemClock, scheduler = systemScheduler }: StandaloneOptions,
+  { config, logger, clock = systemClock, scheduler = systemScheduler, worker }: StandaloneOptions,
   tls: ServerTlsContext | undefined,
 ): Promise<Standalone> {
   const dataDir = config.dataDir;
   await mkdir(dataDir, { recursive: true });
   const sync = config.journalSyncData ? 'fsync' : 'none';
-  const metadata = await FileMetadataStore.open(join(dataDir, 'metadata'), {
-    clock: systemClock,
-    syncPolicy: sync,
-  });
+  const metadata =
+    worker?.metadata ??
+    (await FileMetadataStore.open(join(dataDir, 'metadata'), {
+      clock: systemClock,
+      syncPolicy: sync,
+    }));
+  // A directory a multi-core standalone used keeps its topics in per-worker ledger directories.
+  if (!worker) await settleWorkerCount(metadata, 1, dataDir).catch(closeAnd(metadata));
   const ledgerStore = await DiskLedgerStore.open({
-    dir: join(dataDir, 'ledgers'),
+    dir: worker?.ledgerDir ?? join(dataDir, 'ledgers'),
     syncPolicy: sync,
     groupCommitDelayMs: config.journalMaxGroupWaitMSec,
     groupCommitMaxBytes: config.journalMaxGroupSizeBytes,
@@ -137,6 +165,7 @@ async function startWithTls(
     managedLedgers,
     metadata,
     policies: resources.policies,
+    ownership: worker?.ownership,
   });
   const compaction = new CompactionService({
     broker,
@@ -148,7 +177,9 @@ async function startWithTls(
   attachCompaction(broker, compaction);
   const port = await broker.listen(config.brokerServicePort, config.bindAddress);
   const host = advertisedHost(config);
-  broker.brokerServiceUrl = `pulsar://${host}:${port}`;
+  // A worker's lookups name its own listener; the shared public port may land on any worker.
+  const ownPort = worker ? await broker.listenOwn(0, config.bindAddress) : port;
+  broker.brokerServiceUrl = `pulsar://${host}:${ownPort}`;
   const portTls =
     tls && config.brokerServicePortTls >= 0
       ? await broker.listenTls(config.brokerServicePortTls, config.bindAddress, tls)
@@ -166,24 +197,34 @@ async function startWithTls(
       topic: config.exposeTopicLevelMetricsInPrometheus,
       consumer: config.exposeConsumerLevelMetricsInPrometheus,
     },
-    register: (app) =>
-      registerAdminRoutes(app, {
+    register: async (app) => {
+      if (worker) worker.admin({ app, broker });
+      else registerWorkersRoute(app, () => singleProcessView(broker));
+      await registerAdminRoutes(app, {
         resources,
         broker,
         auth,
         topics: { list: (ns) => broker.topicsOfNamespace(ns) },
-      }),
+      });
+    },
+    ownPort: worker ? 0 : undefined,
+    peerMetrics: worker?.peerMetrics,
     listClusters: () => resources.clusters.list(),
     tls: tls && config.webServicePortTls >= 0 ? { port: config.webServicePortTls, context: tls } : undefined,
   });
-  const webServiceUrl = `http://${host}:${http.port}`;
+  const webServiceUrl = `http://${host}:${http.ownPort ?? http.port}`;
   const webServiceUrlTls = http.portTls === undefined ? '' : `https://${host}:${http.portTls}`;
   broker.webServiceUrl = webServiceUrl;
   broker.webServiceUrlTls = webServiceUrlTls;
+  // Cluster metadata names the public (shared) listeners, which every worker reaches.
+  const published = worker?.publicUrls({ port, httpPort: http.port }) ?? {
+    brokerServiceUrl: broker.brokerServiceUrl,
+    webServiceUrl,
+  };
   const booting = bootstrapStandalone(resources, {
     clusterName: config.clusterName,
-    serviceUrl: webServiceUrl,
-    brokerServiceUrl: broker.brokerServiceUrl,
+    serviceUrl: published.webServiceUrl,
+    brokerServiceUrl: published.brokerServiceUrl,
     serviceUrlTls: webServiceUrlTls || undefined,
     brokerServiceUrlTls: broker.brokerServiceUrlTls || undefined,
   });
@@ -227,6 +268,7 @@ async function startWithTls(
     tls,
     http: http.app,
     metricsSource,
+    metrics: http.metrics,
     broker,
     resources,
     policies: resources.policies,
@@ -234,8 +276,22 @@ async function startWithTls(
   };
 }
 
+/** GET /admin/v2/magnetar/workers of a single-process standalone: itself alone. */
+function singleProcessView(broker: BrokerService): WorkersView {
+  const { brokerServiceUrl, webServiceUrl } = broker;
+  return { self: 0, workers: 1, running: [{ index: 0, pid: process.pid, brokerServiceUrl, webServiceUrl }] };
+}
+
+/** Closes `store` and rethrows: start-up failed after the store was opened. */
+function closeAnd(store: MetadataStore): (err: unknown) => Promise<never> {
+  return async (err) => {
+    await store.close().catch(() => undefined);
+    throw err;
+  };
+}
+
 /** The host clients should use: advertisedAddress, else the bind address, with wildcards mapped to loopback. */
-function advertisedHost(config: BrokerConfig): string {
+export function advertisedHost(config: BrokerConfig): string {
   if (config.advertisedAddress) return config.advertisedAddress;
   const b = config.bindAddress;
   return b === '0.0.0.0' || b === '::' || b === '' ? '127.0.0.1' : b;

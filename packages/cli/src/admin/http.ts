@@ -7,6 +7,9 @@ import { untrustedCertificateHint } from '../security-options.js';
 import { authorizationHeader, type AdminAuth } from './auth.js';
 import { Transport, type RawResponse, type TlsFiles } from './transport.js';
 
+/** Redirects (307/308) one request may follow. */
+export const MAX_REDIRECTS = 5;
+
 export class AdminHttpError extends Error {
   constructor(
     /** HTTP status; 0 when the broker could not be reached. */
@@ -89,15 +92,29 @@ export class AdminClient {
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(authorization === undefined ? {} : { authorization }),
     };
-    try {
-      return await this.transport.send(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        timeoutMs: this.timeoutMs,
-      });
-    } catch (err) {
-      throw new AdminHttpError(0, `cannot reach ${this.baseUrl}: ${describe(err)}`);
+    const options = {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      timeoutMs: this.timeoutMs,
+    };
+    // A broker answers 307 for a topic another broker (or standalone worker) owns: the same
+    // request, body and credentials included, goes to the Location, as pulsar-admin follows it.
+    let target = url;
+    for (let hops = 0; ; hops++) {
+      let res: RawResponse;
+      try {
+        res = await this.transport.send(target, options);
+      } catch (err) {
+        throw new AdminHttpError(
+          0,
+          `cannot reach ${hops === 0 ? this.baseUrl : target.origin}: ${describe(err)}`,
+        );
+      }
+      const location = res.headers.get('location');
+      if ((res.status !== 307 && res.status !== 308) || location === null) return res;
+      if (hops >= MAX_REDIRECTS) throw new AdminHttpError(res.status, `more than ${MAX_REDIRECTS} redirects`);
+      target = new URL(location, target);
     }
   }
 }

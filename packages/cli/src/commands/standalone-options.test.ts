@@ -39,6 +39,18 @@ describe('standaloneSources', () => {
     expect(sources.file).toBeUndefined();
   });
 
+  it('maps --workers to standaloneWorkers, 1 by default and checked like any setting', async () => {
+    expect(standaloneSources({ workers: '2' }, {}).sources.overrides).toEqual({ standaloneWorkers: '2' });
+    const byDefault = await loadStandaloneConfig({}, {});
+    expect(byDefault.ok && byDefault.config.standaloneWorkers).toBe(1);
+    const allCores = await loadStandaloneConfig({ workers: '0' }, {});
+    expect(allCores.ok && allCores.config.standaloneWorkers).toBe(0);
+    const bad = await loadStandaloneConfig({ workers: 'two' }, {});
+    expect(bad.ok ? [] : bad.lines).toEqual([
+      expect.stringContaining('standaloneWorkers = "two": expected an integer from 0 to 256'),
+    ]);
+  });
+
   it('leaves journalSyncData alone without --no-fsync', () => {
     expect(standaloneSources({ fsync: true }, {}).sources.overrides).toEqual({});
   });

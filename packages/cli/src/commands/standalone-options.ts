@@ -16,6 +16,8 @@ export interface StandaloneFlags {
   /** False only when `--no-fsync` was given. */
   fsync?: boolean;
   logLevel?: string;
+  /** standaloneWorkers. */
+  workers?: string;
   set?: string[];
 }
 
@@ -59,6 +61,7 @@ export function standaloneSources(
     bindAddress: flags.bindAddress,
     advertisedAddress: flags.advertisedAddress,
     logLevel: flags.logLevel,
+    standaloneWorkers: flags.workers,
     // `--no-fsync` can only turn syncing off; without it, the file or environment decides.
     journalSyncData: flags.fsync === false ? false : undefined,
   };

@@ -8,13 +8,14 @@
  * shape are shared, and `peerCertificateOf(request)` tells a handler who the client proved to be.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { BrokerMetricsSource } from './metrics-source.js';
-import type { BrokerMetrics, MetricLevels } from './metrics.js';
+import type { BrokerMetrics, MetricJson, MetricLevels } from './metrics.js';
 import { installAuthHook } from './auth-hook.js';
 import { registerOpenApiRoutes } from './openapi.js';
 import type { ServerTlsContext } from '../tls/server-tls.js';
@@ -41,10 +42,25 @@ export interface HttpServerOptions {
   listClusters?: () => Promise<string[]>;
   /** An HTTPS listener on `port` (0 picks a free one) with the broker's certificate; none if absent. */
   tls?: { port: number; context: ServerTlsContext };
+  /**
+   * A second plain-HTTP listener on `host` that is this process's alone (not shared through
+   * node:cluster): a worker of a multi-core standalone advertises it as its own web URL. 0 picks a
+   * free port; none if absent.
+   */
+  ownPort?: number;
+  /**
+   * The other workers' metrics (BrokerMetrics.renderJson of each), for a multi-core standalone:
+   * /metrics then serves every worker's series summed; `/metrics?local=true` this process's only.
+   */
+  peerMetrics?: () => Promise<MetricJson[][]>;
 }
 
 export interface HttpServer {
   port: number;
+  /** The port of the `ownPort` listener, when one was asked for. */
+  ownPort?: number;
+  /** This server's metrics registry (created on first use). */
+  metrics(): Promise<BrokerMetrics>;
   /** The HTTPS port, when `tls` was given. */
   portTls: number | undefined;
   close(): Promise<void>;
@@ -90,28 +106,57 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
   // First, so that its onRoute hook sees every route registered after it, in child scopes too.
   registerOpenApiRoutes(app);
-  registerBuiltInRoutes(app, options);
+  const metrics = registerBuiltInRoutes(app, options);
   if (options.register !== undefined) await options.register(app);
 
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  if (options.tls === undefined) return { port, portTls: undefined, app, close: () => app.close() };
-  let https: HttpsListener;
+  let own: ExtraListener | undefined;
+  let https: ExtraListener | undefined;
   try {
-    https = await listenHttps(app, options.host, options.tls);
+    if (options.ownPort !== undefined) own = await listenOwn(app, options.host, options.ownPort);
+    if (options.tls !== undefined) https = await listenHttps(app, options.host, options.tls);
   } catch (err) {
+    await own?.close();
     await app.close();
     throw err;
   }
   const close = async () => {
-    await https.close();
+    await https?.close();
+    await own?.close();
     await app.close();
   };
-  return { port, portTls: https.port, app, close };
+  return { port, ownPort: own?.port, portTls: https?.port, app, close, metrics };
 }
 
-interface HttpsListener {
+/** A plain-HTTP listener of this process alone (`exclusive`), routed through `app`. */
+async function listenOwn(app: FastifyInstance, host: string, port: number): Promise<ExtraListener> {
+  const server = createHttpServer((req, res) => app.routing(req, res));
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address !== null ? address.port : port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+interface ExtraListener {
   port: number;
   close(): Promise<void>;
 }
@@ -121,7 +166,7 @@ async function listenHttps(
   app: FastifyInstance,
   host: string,
   tls: { port: number; context: ServerTlsContext },
-): Promise<HttpsListener> {
+): Promise<ExtraListener> {
   const route = (req: IncomingMessage, res: ServerResponse) => app.routing(req, res);
   const server: HttpsServer = createHttpsServer(tls.context.serverOptions(), route);
   const detach = tls.context.attach(server);
@@ -171,7 +216,11 @@ function installErrorShape(app: FastifyInstance): void {
   });
 }
 
-function registerBuiltInRoutes(app: FastifyInstance, options: HttpServerOptions): void {
+/** Registers /metrics, health, clusters and brokers; returns the (lazy) metrics registry. */
+function registerBuiltInRoutes(
+  app: FastifyInstance,
+  options: HttpServerOptions,
+): () => Promise<BrokerMetrics> {
   const { source, clusterName } = options;
   // prom-client is loaded on the first scrape, not at start-up, which it would slow by tens of ms.
   let metricsLoaded: Promise<BrokerMetrics> | undefined;
@@ -180,9 +229,11 @@ function registerBuiltInRoutes(app: FastifyInstance, options: HttpServerOptions)
       m.createBrokerMetrics(source, clusterName, options.metricLevels),
     ));
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get<{ Querystring: { local?: string } }>('/metrics', async (req, reply) => {
     const metrics = await loadMetrics();
-    const text = await metrics.render();
+    const peers = options.peerMetrics;
+    const text =
+      peers && req.query.local !== 'true' ? await metrics.renderWith(await peers()) : await metrics.render();
     return reply.type(metrics.contentType).send(text);
   });
 
@@ -200,6 +251,7 @@ function registerBuiltInRoutes(app: FastifyInstance, options: HttpServerOptions)
     }
     return [`${webHost(options)}:${boundPort(app)}`];
   });
+  return loadMetrics;
 }
 
 function webHost(options: HttpServerOptions): string {

@@ -13,7 +13,7 @@
  * Counters that Pulsar names `_total` are gauges here as in Pulsar's own output, since the broker,
  * not this registry, owns their values.
  */
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { bucketLatencies, WRITE_LATENCY_SUFFIXES } from './latency-buckets.js';
 import type { BrokerMetricsSource, ConsumerMetrics, TopicMetrics } from './metrics-source.js';
 
@@ -165,7 +165,18 @@ export interface BrokerMetrics {
   contentType: string;
   /** Reads the source and renders the Prometheus text exposition. */
   render(): Promise<string>;
+  /** Reads the source and returns the registry as JSON (prom-client's getMetricsAsJSON), for aggregation. */
+  renderJson(): Promise<MetricJson[]>;
+  /**
+   * The text exposition of this registry's values summed, series by series, with other processes'
+   * renderJson() output (prom-client's AggregatorRegistry.aggregate): one /metrics for the workers
+   * of a multi-core standalone.
+   */
+  renderWith(others: MetricJson[][]): Promise<string>;
 }
+
+/** One metric as prom-client's getMetricsAsJSON gives it. */
+export type MetricJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>[number];
 
 export function createBrokerMetrics(
   source: BrokerMetricsSource,
@@ -254,15 +265,19 @@ export function createBrokerMetrics(
   // Scrapes are serialised: filling resets shared gauges, and the latency samples are drained on
   // read, so two interleaved scrapes could otherwise report each other's values.
   let last: Promise<unknown> = Promise.resolve();
-  const render = (): Promise<string> => {
+  const serially = <T>(read: () => Promise<T>): Promise<T> => {
     const next = last.then(() => {
       fill();
-      return registry.metrics();
+      return read();
     });
     last = next.catch(() => undefined);
     return next;
   };
-  return { registry, contentType: registry.contentType, render };
+  const render = (): Promise<string> => serially(() => registry.metrics());
+  const renderJson = (): Promise<MetricJson[]> => serially(() => registry.getMetricsAsJSON());
+  const renderWith = async (others: MetricJson[][]): Promise<string> =>
+    AggregatorRegistry.aggregate([await renderJson(), ...others]).metrics();
+  return { registry, contentType: registry.contentType, render, renderJson, renderWith };
 }
 
 /**

@@ -47,6 +47,9 @@ const TABLE: Record<string, [summary: string, codes?: Codes]> = {
     { '503': 'Broker is not healthy' },
   ],
   'GET /admin/v2/brokers/{cluster}': ['Active brokers of the cluster (host:port of their HTTP listener)'],
+  'GET /admin/v2/magnetar/workers': [
+    'Magnetar: the broker processes of this standalone (--workers), with the one that answered',
+  ],
   'GET /admin/v2/clusters': ['List clusters'],
   'GET /admin/v2/tenants': ['List tenants'],
   'GET /admin/v2/tenants/{tenant}': ['Get the admin roles and allowed clusters of a tenant'],

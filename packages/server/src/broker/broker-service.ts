@@ -18,7 +18,7 @@ import type { PolicyService } from '../resources/policy-service.js';
 import type { ManagedLedgerFactory } from '../storage/types.js';
 import type { ServerTlsContext } from '../tls/server-tls.js';
 import type { Clock, Scheduler } from '../util/clock.js';
-import { BrokerError, notAllowed, topicNotFound } from './errors.js';
+import { BrokerError, notAllowed, serviceNotReady, topicNotFound } from './errors.js';
 import { AdvertisedListeners, type ListenerUrls } from './listeners.js';
 import { admitBeforeHandshake, admitConnection } from './connection/admission.js';
 import { ServerConnection } from './connection/server-connection.js';
@@ -29,6 +29,7 @@ import { PersistentTopic } from './topic/persistent-topic.js';
 import { BrokerPublishThrottle } from './policies/broker-publish-throttle.js';
 import { retentionOf, startPolicyTimers } from './policies/enforcement.js';
 import type { Topic } from './topic/topic.js';
+import type { TopicOwnership } from './topic-ownership.js';
 
 /** How a topic load treats a missing topic. */
 type CreateMode =
@@ -50,6 +51,8 @@ export interface BrokerServiceDeps {
   policies?: PolicyService;
   /** Who clients are and what they may do; absent means authentication and authorization are off. */
   auth?: AuthServices;
+  /** Which topics this broker may serve (a worker of a multi-core standalone); absent means all. */
+  ownership?: TopicOwnership;
 }
 
 /**
@@ -87,6 +90,8 @@ export class BrokerService {
   webServiceUrlTls = '';
   /** advertisedListeners and internalListenerName, parsed; a malformed value fails construction. */
   readonly listeners: AdvertisedListeners;
+  /** Which topics this broker may serve; undefined: every topic (a single-process standalone). */
+  readonly ownership: TopicOwnership | undefined;
   private readonly topics = new Map<string, PersistentTopic>();
   private readonly loading = new Map<string, Promise<PersistentTopic>>();
   private readonly nonPersistent = new Map<string, NonPersistentTopic>();
@@ -95,6 +100,8 @@ export class BrokerService {
   /** Non-persistent topics found without producers and subscriptions by the last sweep. */
   private readonly idleNonPersistent = new WeakSet<NonPersistentTopic>();
   private server: Server | undefined;
+  /** A worker's own (unshared) binary listener, beside the shared public one; see listenOwn. */
+  private ownServer: Server | undefined;
   private tlsServer: TlsServer | undefined;
   private detachTls: () => void = () => {};
   /** TLS connections still in their handshake, by "address:port" of the peer; closed with the broker. */
@@ -118,6 +125,7 @@ export class BrokerService {
     this.metadata = deps.metadata;
     this.schemas = new SchemaRegistry(deps.metadata, deps.policies);
     this.policies = deps.policies;
+    this.ownership = deps.ownership;
     const auth = deps.auth ?? disabledAuthServices();
     this.authentication = auth.authentication;
     this.authorization = auth.authorization;
@@ -140,6 +148,17 @@ export class BrokerService {
     const bound = await bind(server, port, host);
     this.startTimers();
     return bound;
+  }
+
+  /**
+   * Binds a second binary-protocol listener that is this process's alone (`exclusive`: not shared
+   * through node:cluster even in a cluster worker). A worker of a multi-core standalone advertises
+   * it in lookups, so that clients reach the owner of a topic directly. Resolves with the bound port.
+   */
+  async listenOwn(port: number, host: string): Promise<number> {
+    const server = createServer((socket) => this.accept(socket));
+    this.ownServer = server;
+    return bind(server, port, host, true);
   }
 
   /**
@@ -196,6 +215,35 @@ export class BrokerService {
    */
   resolveListener(name?: string): ListenerUrls {
     return this.listeners.resolve(name, this.ownUrls());
+  }
+
+  /**
+   * The URLs a lookup of `name` answers (CommandLookupTopic, the HTTP lookup): this broker's for
+   * the listener named when it owns the topic, else its owner's (a worker of a multi-core
+   * standalone), which Pulsar also answers with Connect once ownership is known. An unknown
+   * listener name, or an owner that is not up, is a BrokerError with ServiceNotReady.
+   */
+  lookupUrls(name: TopicName, listenerName?: string): ListenerUrls {
+    const own = this.resolveListener(listenerName);
+    if (!this.ownership || this.ownership.ownerOf(name) === this.ownership.self) return own;
+    return this.ownership.ownerUrls(name);
+  }
+
+  /**
+   * Refuses to serve a topic another worker owns. Every path that loads a topic (PRODUCER,
+   * SUBSCRIBE, admin operations, partition creation) passes here first, so a topic's managed
+   * ledger is never opened on a worker whose ledger store does not hold it. ServiceNotReady makes
+   * clients look the topic up again, which sends them to the owner.
+   */
+  assertOwned(name: TopicName): void {
+    const o = this.ownership;
+    if (!o) return;
+    const owner = o.ownerOf(name);
+    if (owner !== o.self) {
+      throw serviceNotReady(
+        `Topic ${name.toString()} is served by worker ${owner}, not by worker ${o.self}: look it up again`,
+      );
+    }
   }
 
   /** This broker's own URLs, before advertisedListeners (empty strings for listeners not bound). */
@@ -261,6 +309,7 @@ export class BrokerService {
   /** The loaded topic of either kind (what PRODUCER and SUBSCRIBE attach to), loading it on first use. */
   async getAnyTopic(name: TopicName, create: boolean): Promise<Topic> {
     if (name.isPersistent) return this.getTopic(name, create);
+    this.assertOwned(name);
     const key = name.toString();
     const loaded = this.nonPersistent.get(key);
     if (loaded && loaded.state === 'open') return loaded;
@@ -355,7 +404,11 @@ export class BrokerService {
     this.stopPolicyWatch();
     this.cancelPolicyTimers();
     this.publishThrottle.close();
-    const stopped = Promise.all([closeServer(this.server), closeServer(this.tlsServer)]);
+    const stopped = Promise.all([
+      closeServer(this.server),
+      closeServer(this.ownServer),
+      closeServer(this.tlsServer),
+    ]);
     this.detachTls();
     // A handshake in progress would hold the TLS server open until its timeout.
     for (const raw of this.handshaking.values()) raw.destroy();
@@ -390,6 +443,11 @@ export class BrokerService {
   private getPersistent(key: string, create: CreateMode): Promise<PersistentTopic> {
     const loaded = this.topics.get(key);
     if (loaded && loaded.state === 'open') return Promise.resolve(loaded);
+    try {
+      this.assertOwned(TopicName.parse(key));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     let p = this.loading.get(key);
     if (!p) {
       p = this.loadTopic(key, create).finally(() => this.loading.delete(key));
@@ -482,10 +540,10 @@ export class BrokerService {
 const TLS_REFUSAL_LINGER_MS = 1000;
 
 /** Listens on `port` (0: a free one) and resolves with the port bound. */
-async function bind(server: Server, port: number, host: string): Promise<number> {
+async function bind(server: Server, port: number, host: string, exclusive = false): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, exclusive }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -21,6 +21,12 @@ export const configSchema = {
   ),
   brokerServicePort: int(6650, 0, 65535, 'Binary protocol port (0 picks a free one).'),
   webServicePort: int(8080, 0, 65535, 'HTTP port for admin REST API and /metrics (0 picks a free one).'),
+  standaloneWorkers: int(
+    1,
+    0,
+    256,
+    'Magnetar: broker processes of a standalone, each owning a share of the topics (1: one process, as before; 0: one per CPU core). Fixed once the data directory is first used; see docs/design/0001-multi-core-standalone.md.',
+  ),
   maxMessageSize: int(5 * MiB, 1024, 128 * MiB, 'Largest message payload accepted, advertised in CONNECTED.'),
   keepAliveIntervalSeconds: int(
     30,

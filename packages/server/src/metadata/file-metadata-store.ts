@@ -60,6 +60,8 @@ export class FileMetadataStore implements MetadataStore {
   private readonly committer: GroupCommitter;
   private snapshotting: Promise<void> | null = null;
   private failure: Error | null = null;
+  /** Ids for the extra sessions of `session()`; the store's own session is SESSION. */
+  private nextSession = SESSION + 1;
 
   private constructor(
     private readonly dir: string,
@@ -120,12 +122,53 @@ export class FileMetadataStore implements MetadataStore {
   }
 
   put(path: string, value: Uint8Array, options: PutOptions = {}): Promise<Stat> {
+    return this.putAs(SESSION, path, value, options);
+  }
+
+  /**
+   * Another session on this store, for a client that is not this process (a worker of a multi-core
+   * standalone, through the metadata IPC server): it reads and writes the same tree and its
+   * watchers hear every change, but its ephemeral keys and watches end when it is closed, while the
+   * store stays open. Closing the store ends every session.
+   */
+  session(): MetadataStore {
+    const id = this.nextSession++;
+    const unwatchers = new Set<() => void>();
+    let closed = false;
+    const guard = <T>(op: () => Promise<T>): Promise<T> =>
+      closed ? Promise.reject(new Error('metadata store is closed')) : op();
+    return {
+      get: (path) => guard(() => this.get(path)),
+      put: (path, value, options = {}) => guard(() => this.putAs(id, path, value, options)),
+      delete: (path, expectedVersion) => guard(() => this.delete(path, expectedVersion)),
+      children: (path) => guard(() => this.children(path)),
+      exists: (path) => guard(() => this.exists(path)),
+      watch: (path, listener) => {
+        if (closed) throw new Error('metadata store is closed');
+        const off = this.watch(path, listener);
+        const unwatch = (): void => {
+          off();
+          unwatchers.delete(unwatch);
+        };
+        unwatchers.add(unwatch);
+        return unwatch;
+      },
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        for (const unwatch of [...unwatchers]) unwatch();
+        if (this.state === 'open') await this.endSession(id);
+      },
+    };
+  }
+
+  private putAs(session: number, path: string, value: Uint8Array, options: PutOptions): Promise<Stat> {
     let change: PutChange;
     let frame: Buffer;
     try {
       this.assertUsable();
       const previous = this.tree.get(path);
-      change = this.tree.put(path, value, options, SESSION, this.clock.now());
+      change = this.tree.put(path, value, options, session, this.clock.now());
       frame = this.recordFor(change, previous);
     } catch (err) {
       return Promise.reject(err as Error);
@@ -173,6 +216,16 @@ export class FileMetadataStore implements MetadataStore {
     await this.committer.whenIdle();
     await this.snapshotting;
     await this.log.close();
+  }
+
+  /** Removes a session's ephemeral keys (never on disk, so no record), telling watchers in order. */
+  private async endSession(session: number): Promise<void> {
+    const ends: Promise<void>[] = [];
+    for (const path of this.tree.ephemeralPaths(session)) {
+      const change = this.tree.delete(path);
+      if (change) ends.push(this.commit(NO_RECORD, change));
+    }
+    await Promise.all(ends);
   }
 
   /** Queues a record; resolves once durable, after telling watchers, in commit order. */

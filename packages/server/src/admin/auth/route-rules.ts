@@ -87,6 +87,8 @@ function builtInRows(): RouteRuleRow[] {
     ...rows('authenticated', ['GET'], '/admin/v2/clusters'),
     // BrokersBase.healthCheck and getActiveBrokers: validateBothSuperuserAndBrokerOperation.
     ...rows('superuser', ['GET'], '/admin/v2/brokers/health', '/admin/v2/brokers/:cluster'),
+    // Magnetar: the workers of a multi-core standalone, as getActiveBrokers is for a cluster.
+    ...rows('superuser', ['GET'], '/admin/v2/magnetar/workers'),
   ];
 }
 

@@ -1,7 +1,7 @@
 /**
  * GET /lookup/v2/topic/{domain}/{tenant}/{namespace}/{topic} (TopicLookup): the broker that serves
- * the topic, as Pulsar's LookupData. A standalone broker serves every topic, so it names itself;
- * a topic that does not exist and may not be auto-created is a 404, as in Pulsar.
+ * the topic, as Pulsar's LookupData. A standalone broker serves every topic, so it names itself
+ * (a worker of a multi-core standalone names the worker that owns the topic); a topic that does not exist and may not be auto-created is a 404, as in Pulsar.
  *
  * The answer is the URLs of the advertised listener the client names, by the `listenerName` query
  * parameter or else the `X-Pulsar-ListenerName` header (TopicLookup.lookupTopicAsync), the
@@ -56,7 +56,8 @@ export function registerLookupRoutes(app: FastifyInstance, broker: BrokerService
     const listenerName = req.query.listenerName || (typeof header === 'string' ? header : undefined);
     let urls: ListenerUrls;
     try {
-      urls = broker.resolveListener(listenerName);
+      // The owner's URLs (a worker of a multi-core standalone answers for its peers too).
+      urls = broker.lookupUrls(name, listenerName);
     } catch (err) {
       if (!(err instanceof BrokerError)) throw err;
       return reply.code(500).send({ reason: err.message });

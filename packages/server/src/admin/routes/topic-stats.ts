@@ -34,7 +34,14 @@ export function registerTopicStatsRoutes(app: FastifyInstance, broker: BrokerSer
         const partition = name.partition(i);
         // A partition no client has used yet has no topic loaded and contributes nothing.
         if (!(await broker.topicExists(partition))) continue;
-        byPartition.set(partition.toString(), await topicStats(await requireTopic(broker, partition), owner));
+        // A partition another worker of a multi-core standalone owns reports from there.
+        const remote = broker.partitions.remoteOwner(partition);
+        byPartition.set(
+          partition.toString(),
+          remote
+            ? await remote.stats(partition)
+            : await topicStats(await requireTopic(broker, partition), owner),
+        );
       }
       return sendJson(
         reply,

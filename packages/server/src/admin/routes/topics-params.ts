@@ -30,6 +30,8 @@ export function intParam(value: string, what: string): number {
 
 /** "host:port" of this broker's HTTP listener, as Pulsar's ownerBroker names the owning broker. */
 export function ownerBroker(app: FastifyInstance, broker: BrokerService): string {
+  // A worker of a multi-core standalone names its own web listener, not the shared one.
+  if (broker.ownership && broker.webServiceUrl) return new URL(broker.webServiceUrl).host;
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   let host = '127.0.0.1';

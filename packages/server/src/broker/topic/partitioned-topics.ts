@@ -12,6 +12,7 @@ import type { BrokerService } from '../broker-service.js';
 import { BrokerError, topicNotFound } from '../errors.js';
 import { PersistentTopic } from './persistent-topic.js';
 import type { Topic } from './topic.js';
+import type { OwnerOps } from '../topic-ownership.js';
 
 /** pulsar-admin's answer for a partition count below 1 (Status.NOT_ACCEPTABLE). */
 function notAcceptable(reason: string): Error & { statusCode: number } {
@@ -152,18 +153,29 @@ export class PartitionedTopics {
       throw notFound(`Topic ${name.toString()} not found.`);
     }
     const loaded: Topic[] = [];
+    // Partitions another worker of a multi-core standalone owns are checked and deleted there.
+    const elsewhere: TopicName[] = [];
+    let active = false;
     for (let i = 0; i < metadata.partitions; i++) {
-      const t = await this.loadIfExists(name.partition(i));
+      const partition = name.partition(i);
+      const remote = this.remoteOwner(partition);
+      if (remote) {
+        const a = await remote.activity(partition);
+        if (a.exists) elsewhere.push(partition);
+        active ||= a.active;
+        continue;
+      }
+      const t = await this.loadIfExists(partition);
       if (t) loaded.push(t);
     }
-    if (!force && loaded.some((t) => t.producers.size > 0 || t.consumerCount > 0)) {
-      throw preconditionFailed('Topic has active producers/subscriptions');
-    }
+    active ||= loaded.some((t) => t.producers.size > 0 || t.consumerCount > 0);
+    if (!force && active) throw preconditionFailed('Topic has active producers/subscriptions');
     for (const t of loaded) {
       if (t instanceof PersistentTopic) await t.delete();
       else await t.close();
       this.broker.removeTopic(t);
     }
+    for (const partition of elsewhere) await this.remoteOwner(partition)!.deleteTopic(partition);
     await this.broker.partitionedTopics.delete(name);
     this.broker.log.info({ topic: name.toString() }, 'partitioned topic deleted');
   }
@@ -194,6 +206,11 @@ export class PartitionedTopics {
       const partition = name.partition(i);
       // Non-persistent partitions exist only while used; there is nothing to create ahead.
       if (!name.isPersistent) continue;
+      const remote = this.remoteOwner(partition);
+      if (remote) {
+        await remote.createPartition(partition, subscriptions);
+        continue;
+      }
       const topic = await this.broker.createPartition(partition);
       for (const sub of subscriptions) {
         await topic.createSubscription(sub, topic.startPosition(undefined, InitialPosition.Earliest));
@@ -206,11 +223,22 @@ export class PartitionedTopics {
     const names = new Set<string>();
     if (!name.isPersistent) return [];
     for (let i = 0; i < count; i++) {
+      const remote = this.remoteOwner(name.partition(i));
+      if (remote) {
+        for (const sub of await remote.durableSubscriptions(name.partition(i))) names.add(sub);
+        continue;
+      }
       const t = await this.loadIfExists(name.partition(i));
       if (!(t instanceof PersistentTopic)) continue;
       for (const [sub, s] of t.subscriptions) if (s.durable) names.add(sub);
     }
     return [...names];
+  }
+
+  /** The owner's operations when another worker owns `name` (multi-core standalone); undefined when this broker does. */
+  remoteOwner(name: TopicName): OwnerOps | undefined {
+    const o = this.broker.ownership;
+    return o && o.ownerOf(name) !== o.self ? o.atOwner : undefined;
   }
 
   private async loadIfExists(name: TopicName): Promise<Topic | undefined> {
