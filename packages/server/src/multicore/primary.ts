@@ -17,7 +17,7 @@ import { serveMetadata, type MetadataSession } from './ipc/metadata-server.js';
 import type { IpcMessage } from './ipc/messages.js';
 import { settleWorkerCount } from './worker-count.js';
 import { WORKERS_PATH, type WorkerRegistration } from './worker-directory.js';
-import { WORKER_SPEC_ENV, type WorkerSpec } from './worker.js';
+import { WORKER_SPEC_ENV, type WorkerSpec } from './worker-spec.js';
 
 /** Start-up refused: a setting a multi-core standalone does not support. */
 export class MulticoreConfigError extends Error {

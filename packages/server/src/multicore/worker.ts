@@ -16,14 +16,10 @@ import { remoteOwnerOps, serveOwnerOps } from './owner-ops.js';
 import { ownerOf } from './ownership.js';
 import { PeerCalls } from './peers.js';
 import { WorkerDirectory } from './worker-directory.js';
+import type { WorkerSpec } from './worker-spec.js';
 
 /** What the primary tells a worker at fork (environment variable WORKER_SPEC_ENV, JSON). */
-export interface WorkerSpec {
-  index: number;
-  workers: number;
-}
-
-export const WORKER_SPEC_ENV = 'MAGNETAR_WORKER';
+export { WORKER_SPEC_ENV, type WorkerSpec } from './worker-spec.js';
 
 /** How long a starting worker waits to learn of its peers before it stays not ready. */
 const WAIT_FOR_PEERS_MS = 60_000;
