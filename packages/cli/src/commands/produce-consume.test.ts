@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { createLogger, defaultConfig, startStandalone, type Standalone } from '@magnetar/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useStandalone } from '../testing.js';
 import { parseConsumeOptions, runConsume } from './consume.js';
 import { ProgressLine, parseProduceOptions, parseProperties, runProduce } from './produce.js';
 
@@ -60,30 +57,11 @@ describe('parseConsumeOptions', () => {
 });
 
 describe('produce and consume against a broker', () => {
-  let broker: Standalone;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'magnetar-cli-pc-'));
-    const config = {
-      ...defaultConfig(),
-      dataDir,
-      bindAddress: '127.0.0.1',
-      brokerServicePort: 0,
-      webServicePort: 0,
-      logLevel: 'warn' as const,
-    };
-    broker = await startStandalone({ config, logger: createLogger({ level: 'warn' }) });
-  });
-
-  afterAll(async () => {
-    await broker?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const broker = useStandalone('cli-pc');
 
   it('sends -n messages and prints them back, as text and as hex', async () => {
     const topic = `cli-${Date.now()}`;
-    const serviceUrl = broker.brokerServiceUrl;
+    const serviceUrl = broker().brokerServiceUrl;
     const sink = new PassThrough();
     const produced = await runProduce(
       parseProduceOptions(topic, { messages: ['hello', 'world'], numProduce: '4', serviceUrl }),
@@ -135,7 +113,7 @@ describe('produce and consume against a broker', () => {
       parseConsumeOptions(`cli-forever-${Date.now()}`, {
         subscriptionName: 's',
         numMessages: '0',
-        serviceUrl: broker.brokerServiceUrl,
+        serviceUrl: broker().brokerServiceUrl,
       }),
       abort.signal,
       new ProgressLine('consumed', new PassThrough()),

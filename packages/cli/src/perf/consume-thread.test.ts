@@ -7,13 +7,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createLogger, defaultConfig, startStandalone, type Standalone } from '@magnetar/server';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerThreadError } from './consume-protocol.js';
 import { ConsumeThread, consumeWorkerUrl } from './consume-thread.js';
 import { parsePerfOptions, type PerfFlags } from './options.js';
 import { runPerf } from './run.js';
+import { useStandalone } from '../testing.js';
 
 const bin = fileURLToPath(new URL('../../bin/magnetar.js', import.meta.url));
 
@@ -23,38 +23,21 @@ interface TopicStats {
 }
 
 describe('perf e2e with a consumer thread', () => {
-  let broker: Standalone;
-  let dataDir: string;
-
-  beforeAll(async () => {
+  beforeAll(() => {
     const worker = fileURLToPath(consumeWorkerUrl());
     if (!existsSync(worker)) throw new Error(`${worker} is missing: run \`npx tsc -b packages/cli\` first`);
-    dataDir = await mkdtemp(join(tmpdir(), 'magnetar-perf-thread-'));
-    const config = {
-      ...defaultConfig(),
-      dataDir,
-      bindAddress: '127.0.0.1',
-      brokerServicePort: 0,
-      webServicePort: 0,
-      logLevel: 'warn' as const,
-    };
-    broker = await startStandalone({ config, logger: createLogger({ level: 'warn' }) });
   });
-
-  afterAll(async () => {
-    await broker?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  const broker = useStandalone('perf-thread');
 
   function run(topic: string, flags: PerfFlags, signal = new AbortController().signal) {
     const lines: string[] = [];
-    const opts = parsePerfOptions('e2e', topic, { serviceUrl: broker.brokerServiceUrl, ...flags });
+    const opts = parsePerfOptions('e2e', topic, { serviceUrl: broker().brokerServiceUrl, ...flags });
     return runPerf(opts, { signal, progress: (l) => lines.push(l) }).then((result) => ({ result, lines }));
   }
 
   /** The broker's view of the topic once it has a producer and a consumer. */
   async function statsWhileRunning(topic: string): Promise<TopicStats> {
-    const url = `${broker.webServiceUrl}/admin/v2/persistent/public/default/${topic}/stats`;
+    const url = `${broker().webServiceUrl}/admin/v2/persistent/public/default/${topic}/stats`;
     for (let i = 0; i < 100; i++) {
       const res = await fetch(url);
       if (res.ok) {
@@ -121,7 +104,7 @@ describe('perf e2e with a consumer thread', () => {
     expect((err as Error).message).toMatch(/subscription name pulsar\.dedup is reserved/);
     // The producers never started: the consumers are set up first.
     const res = await fetch(
-      `${broker.webServiceUrl}/admin/v2/persistent/public/default/perf-thread-refused/stats`,
+      `${broker().webServiceUrl}/admin/v2/persistent/public/default/perf-thread-refused/stats`,
     );
     if (res.ok) expect(((await res.json()) as TopicStats).publishers).toEqual([]);
     // --single-thread reports the same message.
@@ -133,7 +116,7 @@ describe('perf e2e with a consumer thread', () => {
   it('the built CLI runs e2e with the worker and ends on SIGINT with a summary', async () => {
     const child = spawn(
       process.execPath,
-      [bin, 'perf', 'e2e', 'perf-thread-cli', '--service-url', broker.brokerServiceUrl, '--rate', '1000'],
+      [bin, 'perf', 'e2e', 'perf-thread-cli', '--service-url', broker().brokerServiceUrl, '--rate', '1000'],
       { stdio: 'pipe' },
     );
     let out = '';
@@ -205,36 +188,20 @@ describe('ConsumeThread when the worker itself fails', () => {
 });
 
 describe('perf e2e credentials reach the consumer thread', () => {
-  let broker: Standalone;
-  let dataDir: string;
+  const secret = Buffer.from('0123456789abcdef0123456789abcdef');
   let token: string;
-
   beforeAll(async () => {
-    const secret = Buffer.from('0123456789abcdef0123456789abcdef');
     token = await new SignJWT({ sub: 'perf' }).setProtectedHeader({ alg: 'HS256' }).sign(secret);
-    dataDir = await mkdtemp(join(tmpdir(), 'magnetar-perf-auth-'));
-    const config = {
-      ...defaultConfig(),
-      dataDir,
-      bindAddress: '127.0.0.1',
-      brokerServicePort: 0,
-      webServicePort: 0,
-      logLevel: 'warn' as const,
-      authenticationEnabled: true,
-      authenticationProviders: 'token',
-      tokenSecretKey: `data:;base64,${secret.toString('base64')}`,
-    };
-    broker = await startStandalone({ config, logger: createLogger({ level: 'warn' }) });
   });
-
-  afterAll(async () => {
-    await broker?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  const broker = useStandalone('perf-auth', {
+    authenticationEnabled: true,
+    authenticationProviders: 'token',
+    tokenSecretKey: `data:;base64,${secret.toString('base64')}`,
   });
 
   function run(flags: PerfFlags) {
     const opts = parsePerfOptions('e2e', 'perf-auth', {
-      serviceUrl: broker.brokerServiceUrl,
+      serviceUrl: broker().brokerServiceUrl,
       numMessages: '500',
       ...flags,
     });

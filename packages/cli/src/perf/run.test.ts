@@ -1,36 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger, defaultConfig, startStandalone, type Standalone } from '@magnetar/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useStandalone } from '../testing.js';
 import { parsePerfOptions, type PerfFlags, type PerfMode } from './options.js';
 import { runPerf } from './run.js';
 
 describe('runPerf against a broker', () => {
-  let broker: Standalone;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'magnetar-perf-'));
-    const config = {
-      ...defaultConfig(),
-      dataDir,
-      bindAddress: '127.0.0.1',
-      brokerServicePort: 0,
-      webServicePort: 0,
-      logLevel: 'warn' as const,
-    };
-    broker = await startStandalone({ config, logger: createLogger({ level: 'warn' }) });
-  });
-
-  afterAll(async () => {
-    await broker?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  const broker = useStandalone('perf');
 
   function run(mode: PerfMode, topic: string, flags: PerfFlags, signal = new AbortController().signal) {
     const lines: string[] = [];
-    const opts = parsePerfOptions(mode, topic, { serviceUrl: broker.brokerServiceUrl, ...flags });
+    const opts = parsePerfOptions(mode, topic, { serviceUrl: broker().brokerServiceUrl, ...flags });
     return runPerf(opts, { signal, progress: (l) => lines.push(l) }).then((result) => ({ result, lines }));
   }
 
@@ -93,7 +71,7 @@ describe('runPerf against a broker', () => {
 
   it('--partitions creates a partitioned topic over the admin API and runs across its partitions', async () => {
     const { result, lines } = await run('e2e', 'perf-partitioned', {
-      adminUrl: broker.webServiceUrl,
+      adminUrl: broker().webServiceUrl,
       partitions: '3',
       numMessages: '3000',
       size: '20',
@@ -102,12 +80,12 @@ describe('runPerf against a broker', () => {
     expect(result.publish).toMatchObject({ messages: 3000, errors: 0 });
     expect(result.consume).toMatchObject({ errors: 0, drained: true });
     const res = await fetch(
-      `${broker.webServiceUrl}/admin/v2/persistent/public/default/perf-partitioned/partitions`,
+      `${broker().webServiceUrl}/admin/v2/persistent/public/default/perf-partitioned/partitions`,
     );
     expect(await res.json()).toEqual({ partitions: 3 });
     // A second run finds the topic as it wants it.
     const again = await run('produce', 'perf-partitioned', {
-      adminUrl: broker.webServiceUrl,
+      adminUrl: broker().webServiceUrl,
       partitions: '3',
       numMessages: '10',
     });
