@@ -55,6 +55,7 @@ function figuresOf(result) {
   }
   if (result.startup) out['start-up ms'] = result.startup.medianConnectMs;
   if (result.rss) out['idle RSS MiB'] = result.rss.mib;
+  if (result.rss?.settledMib !== undefined) out['idle RSS after 30 s MiB'] = result.rss.settledMib;
   return out;
 }
 
