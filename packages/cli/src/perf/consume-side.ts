@@ -4,8 +4,8 @@
  * (`ConsumeThread`, e2e by default). Every figure is asked for, so that both answer alike; the
  * worker answers a message later, the local one at once.
  */
-import type { Client } from '@magnetar/client';
 import type { ConsumeLoad } from './consume-load.js';
+import type { PerfClient } from './driver.js';
 import type { LatencySummary, Throughput } from './stats.js';
 
 /** What one progress line shows of the consumers. */
@@ -59,7 +59,7 @@ export interface ConsumeSide {
 export class LocalConsume implements ConsumeSide {
   constructor(
     private readonly load: ConsumeLoad,
-    private readonly client: Client,
+    private readonly client: PerfClient,
   ) {}
 
   get count(): number {

@@ -119,7 +119,10 @@ export class ConsumeThread implements ConsumeSide {
     );
     try {
       if (!this.failure) await Promise.race([this.request('close', {}).catch(() => undefined), timedOut]);
-      if (await Promise.race([this.exited.then(() => false), timedOut])) await worker.terminate();
+      // pulsar-flex leaves a 10 s timer behind every request, which would keep the worker alive
+      // after its consumers and connections are closed: end it once the close is answered.
+      if (this.opts.client === 'pulsar-flex') await worker.terminate();
+      else if (await Promise.race([this.exited.then(() => false), timedOut])) await worker.terminate();
     } finally {
       clearTimeout(timer);
     }

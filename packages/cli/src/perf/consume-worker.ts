@@ -1,11 +1,9 @@
 /**
- * Entry point of the consumer thread of `magnetar perf e2e`: its own Client (and so its own
- * connection) and the run's consumers, answering the run's requests (consume-protocol.ts). Loaded
+ * Entry point of the consumer thread of `magnetar perf e2e`: its own client (the run's --client,
+ * and so its own connection) and the run's consumers, answering the run's requests (consume-protocol.ts). Loaded
  * only as a worker, from the compiled file (consume-thread.ts finds it).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Client } from '@magnetar/client';
-import { clientSecurityConfig } from '../security-options.js';
 import { ConsumeLoad } from './consume-load.js';
 import {
   serializeError,
@@ -16,13 +14,14 @@ import {
   type ConsumeRequest,
   type ConsumeWorkerData,
 } from './consume-protocol.js';
+import { createPerfClient, type PerfClient } from './driver.js';
 import type { PerfOptions } from './options.js';
 
 const now = (): number => performance.now();
 
 /** The worker's side of each operation. */
 class ConsumeService {
-  private client: Client | undefined;
+  private client: PerfClient | undefined;
   private readonly load: ConsumeLoad;
 
   constructor(private readonly opts: PerfOptions) {
@@ -58,11 +57,7 @@ class ConsumeService {
   }
 
   private async start(): Promise<{ count: number }> {
-    const { Client } = await import('@magnetar/client');
-    this.client = new Client({
-      serviceUrl: this.opts.serviceUrl,
-      ...(await clientSecurityConfig(this.opts.security)),
-    });
+    this.client = await createPerfClient(this.opts);
     await this.load.start(this.client);
     return { count: this.load.count };
   }

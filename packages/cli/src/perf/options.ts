@@ -48,7 +48,16 @@ export interface PerfFlags extends ClientSecurityFlags {
   json?: boolean;
   /** e2e: `--single-thread`, consumers on the producers' thread. */
   singleThread?: boolean;
+  /** `--client`: which Pulsar client drives the broker (magnetar or pulsar-flex). */
+  client?: string;
 }
+
+/**
+ * The Pulsar clients a perf run can drive the broker through: ours (@magnetar/client) or the npm
+ * pure-JS client pulsar-flex (perf/flex-driver.ts), loaded only when chosen.
+ */
+export const PERF_CLIENTS = ['magnetar', 'pulsar-flex'] as const;
+export type PerfClientName = (typeof PERF_CLIENTS)[number];
 
 export interface BatchingOptions {
   enabled: boolean;
@@ -106,6 +115,11 @@ export interface PerfOptions {
    * --partitions alike. Never part of the printed result (it may hold a token or a password).
    */
   security: ClientSecurity;
+  /**
+   * The client driving the broker. In the printed result only when it is not the default, so a
+   * default run's output is what it was before --client existed.
+   */
+  client: PerfClientName;
 }
 
 export class PerfOptionError extends Error {
@@ -131,6 +145,7 @@ export const PERF_DEFAULTS = {
   maxPending: '1000',
   receiverQueueSize: '1000',
   warmup: '0',
+  client: 'magnetar',
 } as const;
 
 const COMPRESSIONS: Record<string, CompressionTypeName> = {
@@ -243,6 +258,7 @@ export function parsePerfOptions(mode: PerfMode, topic: string, flags: PerfFlags
     json: flags.json === true,
     singleThread: mode !== 'e2e' || flags.singleThread === true,
     security: security(flags),
+    client: clientName(flags.client ?? d.client),
   };
   if (!opts.subscription) throw new PerfOptionError('--subscription must not be empty');
   if (mode !== 'produce' && opts.consumersPerTopic > 1 && opts.subscriptionType === 'Exclusive') {
@@ -251,7 +267,65 @@ export function parsePerfOptions(mode: PerfMode, topic: string, flags: PerfFlags
         '(an Exclusive subscription admits one consumer)',
     );
   }
+  if (opts.client === 'pulsar-flex') checkFlexOptions(opts);
   return opts;
+}
+
+/** The one service URL form pulsar-flex takes: plain TCP to one host. */
+const FLEX_SERVICE_URL = /^pulsar:\/\/([^/:,]+):(\d+)\/?$/;
+
+function clientName(text: string): PerfClientName {
+  const name = PERF_CLIENTS.find((c) => c === text.toLowerCase());
+  if (!name) throw new PerfOptionError(`--client must be one of ${PERF_CLIENTS.join(', ')}; got "${text}"`);
+  return name;
+}
+
+/**
+ * pulsar-flex publishes every message as its own entry, without compression, to one
+ * non-partitioned topic, over plain TCP, with a token at most, and subscribes at Latest only:
+ * every option it cannot honour is
+ * refused, all named in one error, rather than silently ignored. Batching is off for it (the
+ * result says so); only the batch tuning flags are refused, as they were asked for explicitly.
+ */
+function checkFlexOptions(opts: PerfOptions): void {
+  const d = PERF_DEFAULTS;
+  const refused: string[] = [];
+  if (!FLEX_SERVICE_URL.test(opts.serviceUrl))
+    refused.push(`--service-url ${opts.serviceUrl} (pulsar://host:port only, no TLS)`);
+  if (opts.mode !== 'consume') {
+    if (opts.compression !== 'None') refused.push('--compression');
+    if (opts.batching.maxMessages !== Number(d.batchMaxMessages)) refused.push('--batch-max-messages');
+    if (opts.batching.maxBytes !== Number(d.batchMaxBytes)) refused.push('--batch-max-bytes');
+    if (opts.batching.delayMs !== Number(d.batchDelayMs)) refused.push('--batch-delay-ms');
+  }
+  if (opts.partitions > 0) refused.push('--partitions');
+  if (opts.mode !== 'produce' && opts.subscriptionType === 'KeyShared') {
+    refused.push('--subscription-type KeyShared');
+  }
+  // pulsar-flex 1.1.1 takes initialPosition but leaves it out of CommandSubscribe: always Latest.
+  if (opts.mode !== 'produce' && opts.subscriptionPosition === 'Earliest') {
+    refused.push('--subscription-position Earliest');
+  }
+  const s = opts.security;
+  if (s.credentials.kind !== 'none' && s.credentials.kind !== 'token') {
+    refused.push(`--auth-plugin ${s.credentials.kind} (a token only)`);
+  }
+  if (s.trustCertsFile !== undefined) refused.push('--tls-trust-certs-file-path/--trust-cert-file');
+  if (s.allowInsecureConnection) refused.push('--tls-allow-insecure-connection');
+  if (s.validateHostname) refused.push('--tls-enable-hostname-verification');
+  if (s.certFile !== undefined) refused.push('--tls-cert-file/--tls-key-file');
+  if (s.listenerName !== undefined) refused.push('--listener-name');
+  if (refused.length > 0) {
+    throw new PerfOptionError(`--client pulsar-flex cannot honour: ${refused.join(', ')}`);
+  }
+  opts.batching.enabled = false;
+}
+
+/** `host:port` of a pulsar:// service URL, as pulsar-flex's discoveryServers want it. */
+export function flexDiscoveryServer(serviceUrl: string): string {
+  const m = FLEX_SERVICE_URL.exec(serviceUrl);
+  if (!m) throw new PerfOptionError(`--client pulsar-flex needs --service-url pulsar://host:port`);
+  return `${m[1]}:${m[2]}`;
 }
 
 /** The security flags, checked against the service URL; their mistakes as PerfOptionError. */

@@ -6,8 +6,9 @@
  * loop. Every message's send→receipt time goes into a histogram.
  */
 import { randomBytes } from 'node:crypto';
-import type { Client, Producer, ProducerConfig, ProducerMessage } from '@magnetar/client';
+import type { ProducerConfig, ProducerMessage } from '@magnetar/client';
 import { mapLimited } from './concurrency.js';
+import type { PerfClient, PerfProducer } from './driver.js';
 import type { PerfOptions } from './options.js';
 import { TokenBucket } from './rate-limiter.js';
 import { LatencyRecorder, Meter } from './stats.js';
@@ -16,7 +17,7 @@ import { LatencyRecorder, Meter } from './stats.js';
 const PUMP_INTERVAL_MS = 1;
 
 interface ProducerSlot {
-  producer: Producer;
+  producer: PerfProducer;
   inFlight: number;
 }
 
@@ -87,9 +88,9 @@ export class PublishLoad {
    * Creates every producer (one at a time per topic, --setup-concurrency topics at once), then
    * starts sending.
    */
-  async start(client: Client): Promise<void> {
+  async start(client: PerfClient): Promise<void> {
     const perTopic = await mapLimited(this.opts.topics, this.opts.setupConcurrency, async (topic) => {
-      const made: Producer[] = [];
+      const made: PerfProducer[] = [];
       for (let i = 0; i < this.opts.producersPerTopic; i++) {
         made.push(await client.createProducer(producerConfig(this.opts, topic)));
       }

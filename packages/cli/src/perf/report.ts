@@ -2,7 +2,7 @@
  * What a perf run prints: one progress line per second, a final summary in text, or the result as
  * one JSON object (`--json`). Pure formatting over plain data.
  */
-import type { PerfMode, PerfOptions } from './options.js';
+import type { PerfClientName, PerfMode, PerfOptions } from './options.js';
 import type { LatencySummary, Throughput } from './stats.js';
 
 export interface PublishResult extends Throughput {
@@ -68,8 +68,11 @@ export function formatSetup(s: SetupTimes): string {
 export interface PerfResult {
   mode: PerfMode;
   startedAt: string;
-  /** The options of the run, without `json` and without the credentials (`security`). */
-  options: Omit<PerfOptions, 'json' | 'security'>;
+  /**
+   * The options of the run, without `json` and without the credentials (`security`); `client` only
+   * when it is not the default (magnetar).
+   */
+  options: Omit<PerfOptions, 'json' | 'security' | 'client'> & { client?: PerfClientName };
   warmupS: number;
   /** Length of the measured window (after warm-up, up to the last receipt or message). */
   measuredS: number;
@@ -120,7 +123,7 @@ function describeRun(r: PerfResult): string {
     : 'no batching';
   const rate = o.rate > 0 ? `${int(o.rate)} msg/s` : 'max';
   return (
-    `magnetar perf ${r.mode}: ${o.topics.length} topic(s), ${o.producersPerTopic} producer(s) and ` +
+    `magnetar perf ${r.mode}${o.client && o.client !== 'magnetar' ? ` (client ${o.client})` : ''}: ${o.topics.length} topic(s), ${o.producersPerTopic} producer(s) and ` +
     `${o.consumersPerTopic} consumer(s) per topic, ${o.sizeBytes} B, ${batching}, compression ` +
     `${o.compression}, rate ${rate}, window ${o.maxPending}; measured ${r.measuredS.toFixed(1)} s` +
     (r.warmupS > 0 ? ` after ${r.warmupS} s warm-up` : '')

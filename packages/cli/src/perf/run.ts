@@ -5,12 +5,12 @@
  * consumers run in a worker thread with their own client (consume-thread.ts) unless
  * --single-thread; the producers always run here.
  */
-import type { Client } from '@magnetar/client';
 import { AdminClient } from '../admin/http.js';
-import { clientSecurityConfig, type ClientSecurity } from '../security-options.js';
+import type { ClientSecurity } from '../security-options.js';
 import { ConsumeLoad } from './consume-load.js';
 import { LocalConsume, type ConsumeFinal, type ConsumeSide } from './consume-side.js';
 import { ConsumeThread } from './consume-thread.js';
+import { createPerfClient, type PerfClient } from './driver.js';
 import type { PerfOptions } from './options.js';
 import { ensurePartitioned, type FetchLike } from './partitions.js';
 import { PublishLoad } from './publish-load.js';
@@ -105,7 +105,7 @@ class PerfRun {
     this.warmingUp = opts.warmupS > 0;
   }
 
-  async run(client: Client): Promise<PerfResult> {
+  async run(client: PerfClient): Promise<PerfResult> {
     try {
       // Subscribe before producing so that a Latest subscription sees every message of the run.
       const t0 = this.now();
@@ -213,7 +213,9 @@ class PerfRun {
   }
 
   private result(stop: StopRecord): PerfResult {
-    const { json: _json, security: _security, ...options } = this.opts;
+    const { json: _json, security: _security, client, ...rest } = this.opts;
+    // The default client is left out, so a default run prints what it did before --client.
+    const options = client === 'magnetar' ? rest : { ...rest, client };
     const result: PerfResult = {
       mode: this.opts.mode,
       startedAt: new Date(Date.now() - (this.now() - this.startedAt)).toISOString(),
@@ -295,11 +297,7 @@ export async function runPerf(opts: PerfOptions, io: PerfIO): Promise<PerfResult
       );
     }
   }
-  const { Client } = await import('@magnetar/client');
-  const client: Client = new Client({
-    serviceUrl: opts.serviceUrl,
-    ...(await clientSecurityConfig(opts.security)),
-  });
+  const client = await createPerfClient(opts);
   const now = io.now ?? (() => performance.now());
   try {
     return await new PerfRun(opts, io, now, consumeSide(opts, client, now)).run(client);
@@ -313,7 +311,7 @@ export async function runPerf(opts: PerfOptions, io: PerfIO): Promise<PerfResult
  * options, credentials included, cross as data and the worker builds its own client config), so
  * receiving gets a core of its own; on this thread and client in consume and `e2e --single-thread`.
  */
-function consumeSide(opts: PerfOptions, client: Client, now: () => number): ConsumeSide | undefined {
+function consumeSide(opts: PerfOptions, client: PerfClient, now: () => number): ConsumeSide | undefined {
   if (opts.mode === 'produce') return undefined;
   if (opts.mode === 'e2e' && !opts.singleThread) return new ConsumeThread(opts);
   return new LocalConsume(new ConsumeLoad(opts, now), client);
