@@ -17,7 +17,6 @@
 // cache residency from `fincore` before each read, free memory) to FILE.
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
 import { makeDataDir, removeDir, startBroker } from './lib/broker.mjs';
 import {
   cpuPct,
@@ -25,6 +24,8 @@ import {
   ioCounters,
   gib,
   loadNow,
+  machine,
+  median,
   meminfo,
   parseArgs,
   parseProgress,
@@ -104,21 +105,12 @@ async function subscribeAll(serviceUrl) {
 }
 
 const fmt = (n, d = 1) => (n === undefined ? 'n/a' : Number(n).toFixed(d));
-const median = (v) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : undefined;
-};
 
 async function main() {
   const mem0 = await meminfo();
   const report = {
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      ramGiB: gib(totalmem() / 1024),
-      node: process.version,
-    },
+    machine: machine(),
     sizeBytes: SIZE,
     msgSize: MSG,
     messages: MESSAGES,

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from './lib/proc.mjs';
+import { median, parseArgs } from './lib/proc.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const tree = resolve(args.tree ?? join(import.meta.dirname, '..'));
@@ -24,7 +24,6 @@ const { FileMetadataStore } = await import(dist('metadata/file-metadata-store.js
 const { DiskLedgerStore } = await import(dist('storage/journal/index.js'));
 const { systemClock, systemScheduler } = await import(dist('util/clock.js'));
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const dir = await mkdtemp(join(tmpdir(), 'magnetar-cursor-flush-'));
 try {
   const metadata = await FileMetadataStore.open(join(dir, 'metadata'), {

@@ -3,7 +3,7 @@
 // dependencies). Usage: node bench/import-cost.mjs [runs=5] [module ...]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { median } from './startup.mjs';
+import { median } from './lib/proc.mjs';
 
 const SERVER_DIR = fileURLToPath(new URL('../packages/server/', import.meta.url));
 const CLI_DIR = fileURLToPath(new URL('../packages/cli/', import.meta.url));

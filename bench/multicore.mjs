@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { CLI, makeDataDir, removeDir, startBroker } from './lib/broker.mjs';
-import { cpuSeconds, loadNow } from './lib/proc.mjs';
+import { cpuSeconds, loadNow, parseArgs } from './lib/proc.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const DURATION_S = Number(args.duration ?? 20);
@@ -31,16 +31,6 @@ const WORKLOADS = [
     perf: ['--size', '100', '--no-batching', '--max-pending', String(Math.max(1, Math.floor(1000 / TOPICS)))],
   },
 ].filter((w) => args.only === undefined || args.only.split(',').includes(w.name));
-
-function parseArgs(list) {
-  const out = {};
-  for (let i = 0; i < list.length; i += 2) {
-    const m = /^--([a-z-]+)$/.exec(list[i]);
-    if (!m) throw new Error(`unknown argument ${list[i]}`);
-    out[m[1]] = list[i + 1];
-  }
-  return out;
-}
 
 /** The pids of a process and all its descendants (the primary and its workers). */
 async function processTree(pid) {

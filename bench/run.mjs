@@ -12,6 +12,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CLI, makeDataDir, removeDir, rssKiB, startBroker } from './lib/broker.mjs';
 import { formatSummary, summarise } from './cpu-profile-summary.mjs';
+import { mib } from './lib/proc.mjs';
 import { measureStartup } from './startup.mjs';
 
 const args = parseArgs(process.argv.slice(2));
@@ -217,7 +218,6 @@ async function idleRss() {
     await removeDir(dataDir);
     throw err;
   });
-  const mib = (kib) => (kib === undefined ? undefined : Math.round((kib / 1024) * 10) / 10);
   try {
     // Right after start, and once V8's memory reducer has run: it shrinks the heap after ~10 s
     // without allocation, so a standalone that stays idle settles lower than it starts.

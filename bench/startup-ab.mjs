@@ -3,7 +3,8 @@
 //   node bench/startup-ab.mjs DIST_FILE A.js B.js [pairs=10]
 // copies A.js or B.js over DIST_FILE before each run and restores B.js at the end.
 import { copyFile } from 'node:fs/promises';
-import { measureStartupOnce, median } from './startup.mjs';
+import { median } from './lib/proc.mjs';
+import { measureStartupOnce } from './startup.mjs';
 
 const [target, a, b, pairsText] = process.argv.slice(2);
 if (!target || !a || !b) {

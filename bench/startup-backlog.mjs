@@ -18,11 +18,10 @@
 // under --cpu-prof (summarise with bench/cpu-profile-summary.mjs).
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
 import { Client } from '@magnetar/client';
 import { CLI, freePort, makeDataDir, removeDir, rssKiB, startBroker, tryConnect } from './lib/broker.mjs';
-import { dirSize, gib, loadNow, mib, parseArgs, sleep } from './lib/proc.mjs';
-import { measureStartup, median } from './startup.mjs';
+import { dirSize, loadNow, machine, median, mib, parseArgs, sleep } from './lib/proc.mjs';
+import { measureStartup } from './startup.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const TOPICS = Number(args.topics ?? 10_000);
@@ -140,12 +139,7 @@ async function restartOnce(dataDir) {
 async function main() {
   const report = {
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      ramGiB: gib(totalmem() / 1024),
-      node: process.version,
-    },
+    machine: machine(),
     workload: { topics: TOPICS, messagesPerTopic: MESSAGES, size: SIZE, runs: RUNS },
   };
   const dataDir = await makeDataDir();

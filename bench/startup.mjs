@@ -2,6 +2,7 @@
 // empty data directory, median of N runs. Usable alone: `node bench/startup.mjs [runs]`.
 import { spawn } from 'node:child_process';
 import { CLI, freePort, makeDataDir, removeDir, tryConnect } from './lib/broker.mjs';
+import { median } from './lib/proc.mjs';
 
 const POLL_LIMIT_MS = 20_000;
 
@@ -56,12 +57,6 @@ export async function measureStartupOnce() {
     clearTimeout(timer);
     await removeDir(dataDir);
   }
-}
-
-export function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** `runs` cold starts; the median and every sample, in ms. */

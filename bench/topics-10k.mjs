@@ -23,12 +23,13 @@
 // `--profile DIR` runs the broker and the generators under --cpu-prof; `--broker-node-args "…"`
 // adds Node options to the broker (e.g. --heapsnapshot-signal=SIGUSR2 for a heap snapshot).
 import { writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
 import { makeDataDir, removeDir, startBroker } from './lib/broker.mjs';
 import {
   cpuPct,
   gib,
   loadNow,
+  machine,
+  median,
   meminfo,
   parseArgs,
   parseProgress,
@@ -75,22 +76,11 @@ function generatorArgv(i, serviceUrl) {
   ];
 }
 
-const median = (v) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : undefined;
-};
-
 async function main() {
   const mem = await meminfo();
   const report = {
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      ramGiB: gib(totalmem() / 1024),
-      freeGiB: gib(mem.MemFree),
-      node: process.version,
-    },
+    machine: { ...machine(), freeGiB: gib(mem.MemFree) },
     workload: {
       topics: TOPICS,
       rate: RATE,

@@ -3,9 +3,27 @@
 // a `magnetar perf` child whose per-second progress lines are kept with their arrival times.
 import { spawn } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CLI, rssKiB } from './broker.mjs';
+
+/** What every report names the machine by: cores, CPU model, RAM and the Node version. */
+export function machine() {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    ramGiB: gib(totalmem() / 1024),
+    node: process.version,
+  };
+}
+
+/** The median of `values` (the mean of the middle two for an even count); undefined when empty. */
+export function median(values) {
+  if (values.length === 0) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
 
 /** The 1-, 5- and 15-minute load averages, as `uptime` prints them. */
 export const loadNow = () =>
