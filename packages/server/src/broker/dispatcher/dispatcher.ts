@@ -357,16 +357,21 @@ export abstract class Dispatcher {
     this.putBack(left);
     // A tailing consumer that took everything is done: one more round would only find the end of
     // the log (a new entry wakes the dispatcher again). Half of the rounds at 10,000 topics.
-    if (!prio && left.length === 0 && this.replay.size === 0 && this.atEndOfLog()) {
+    if (
+      !prio &&
+      !this.sub.readCompacted &&
+      left.length === 0 &&
+      this.replay.size === 0 &&
+      this.pastLastEntry()
+    ) {
       this.sub.caughtUp();
       return 'stop';
     }
     return 'more';
   }
 
-  /** True when the read position is past the last entry of the log (plain reads, not compacted). */
-  private atEndOfLog(): boolean {
-    if (this.sub.readCompacted) return false;
+  /** True when the read position is past the last entry of the log. */
+  private pastLastEntry(): boolean {
     const last = this.sub.topic.ledger.lastConfirmed();
     return !last || comparePositions(this.readPosition, last) > 0;
   }
@@ -449,8 +454,7 @@ export abstract class Dispatcher {
       }
     }
     const ml = this.sub.topic.ledger;
-    const last = ml.lastConfirmed();
-    if (!last || comparePositions(this.readPosition, last) > 0) {
+    if (this.pastLastEntry()) {
       this.sub.caughtUp();
       return null;
     }
